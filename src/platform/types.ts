@@ -1,0 +1,120 @@
+/**
+ * The driver interface the harness programs against. The builtin reference platform
+ * implements it; external FT platforms will through their own drivers.
+ *
+ * Addresses: every link a pair uses is given explicitly so that the harness can route each
+ * one through its own Toxiproxy proxy. A host *listens* on its `client` and `replication`
+ * endpoints and *dials* its peer and the witness at `dialPeer` / `dialWitness` (a proxy, or
+ * the peer's own listener when no proxy is wanted).
+ */
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** Host names of a pair. The builtin platform starts `a` as primary and `b` as backup. */
+export type HostName = 'a' | 'b';
+export const HOST_NAMES: readonly HostName[] = ['a', 'b'];
+
+export interface HostLinks {
+  /** where this host listens for clients (the guest protocol over TCP) */
+  client: Endpoint;
+  /** where this host listens for its peer's replication stream / heartbeats */
+  replication: Endpoint;
+  /** the address this host dials to reach its peer's replication listener */
+  dialPeer: Endpoint;
+  /** the address this host dials to reach the witness */
+  dialWitness: Endpoint;
+}
+
+export interface PairLayout {
+  /** where the witness (lease service) listens */
+  witness: Endpoint;
+  hosts: Record<HostName, HostLinks>;
+}
+
+export type CheckpointMode = 'checkpoint' | 'event';
+export type FencingMode = 'witness' | 'none';
+
+export interface PlatformOptions {
+  /** epoch length of checkpoint mode [25] */
+  checkpointIntervalMs: number;
+  /** 'checkpoint' (timer, Remus) or 'event' (Kemari: before each burst of output) ['checkpoint'] */
+  mode: CheckpointMode;
+  /** hold guest output until the backup acknowledged its epoch [true] */
+  outputCommit: boolean;
+  /** 'witness' (lease; only the holder serves) or 'none' (unsafe) ['witness'] */
+  fencing: FencingMode;
+  /** heartbeat period on the replication link [10] */
+  heartbeatIntervalMs: number;
+  /** silence on the replication link after which the backup tries to go live [100] */
+  failoverTimeoutMs: number;
+  /** guest RAM [16] */
+  memoryMiB: number;
+}
+
+export type Role =
+  | 'starting'   // process up, VM not yet running or state not yet received
+  | 'primary'    // runs the VM and serves clients (holds the lease under witness fencing)
+  | 'backup'     // receives checkpoints, does not serve
+  | 'fenced'     // was primary, lost its lease: does not serve
+  | 'down';      // process not running (crashed or stopped by the harness)
+
+export interface HostStatus {
+  name: HostName;
+  pid: number | null;
+  alive: boolean;
+  /** SIGSTOPped by the harness */
+  hung: boolean;
+  role: Role;
+  /** client endpoint clients should use for this host (proxy address when proxied) */
+  clientEndpoint: Endpoint;
+}
+
+export interface PairStatus {
+  hosts: Record<HostName, HostStatus>;
+  primary: HostName | null;
+  backup: HostName | null;
+  /** a primary is serving and a backup holds a complete, current checkpoint */
+  protected: boolean;
+  lastCommittedEpoch: number;
+  /** age of the backup's last complete checkpoint, ms */
+  lagMs: number;
+  checkpointsPerSecond: number;
+  bytesReplicated: number;
+}
+
+/** What a platform reports while it runs; the harness puts these into the history. */
+export type PlatformEvent =
+  | { type: 'role'; host: HostName; role: Role; epoch?: number; time: number }
+  | { type: 'protected'; protected: boolean; time: number }
+  | { type: 'log'; host: HostName | 'witness' | 'platform'; line: string; time: number };
+
+export interface FtPlatform {
+  readonly name: string;
+  /** start witness + both hosts; resolves once the pair is protected (or rejects with why) */
+  start(): Promise<void>;
+  status(): PairStatus;
+  /** resolves when the predicate holds for the status, rejects after timeoutMs */
+  waitFor(pred: (s: PairStatus) => boolean, timeoutMs: number, what: string): Promise<PairStatus>;
+  clientEndpoints(): Record<HostName, Endpoint>;
+  /** SIGKILL the host process: a real host crash */
+  crash(host: HostName): Promise<void>;
+  /** SIGSTOP the host process: a real hang */
+  hang(host: HostName): Promise<void>;
+  /** SIGCONT a hung host */
+  resume(host: HostName): Promise<void>;
+  /** start a fresh process for a crashed host; it rejoins as backup (full transfer, then deltas) */
+  restart(host: HostName): Promise<void>;
+  on(listener: (e: PlatformEvent) => void): () => void;
+  /** paths of the log files (host structured logs, guest serial consoles, witness) */
+  logFiles(): Record<string, string>;
+  /** stop and reap every process; idempotent, never throws */
+  stop(): Promise<void>;
+}
+
+/** monotonic milliseconds, comparable across processes on one machine (CLOCK_MONOTONIC) */
+export function monoMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}

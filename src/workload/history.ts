@@ -1,0 +1,61 @@
+/**
+ * The history: every client operation, probe, fault and role change of a scenario, in the
+ * order it happened. Times are monotonic milliseconds since the scenario's start.
+ * Written as ndjson while the scenario runs (see recorder.ts); read back by src/check.
+ */
+
+/** invoke: the op was sent. ok / fail: definite outcome. info: indeterminate (timeout, connection lost). */
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+
+/** write: SET key value; read: GET key; ping: PING (ticks back). */
+export type OpF = 'write' | 'read' | 'ping';
+
+export interface OpEvent {
+  kind: 'op';
+  type: OpType;
+  /** who did it: a client ("c0".."c7"), a probe of one host ("probe:a"), or "final" reads */
+  process: string;
+  f: OpF;
+  key?: string;
+  /** write: the value written (on invoke and its completion); read: the value read (on ok), null for NIL */
+  value?: number | null;
+  /** ping: the guest tick counter returned */
+  ticks?: number;
+  /** host that was addressed */
+  host?: string;
+  /** fail/info: why */
+  error?: string;
+  time: number;
+}
+
+export interface FaultEvent {
+  kind: 'fault';
+  phase: 'start' | 'end';
+  /** crash | hang | restart | partition | latency | bandwidth | flap | ... */
+  fault: string;
+  /** e.g. "a", "b", "replication" */
+  target: string;
+  /** pairs start and end of one fault window */
+  id: number;
+  detail?: Record<string, unknown>;
+  time: number;
+}
+
+export interface RoleEvent {
+  kind: 'role';
+  host: string;
+  role: string;
+  epoch?: number;
+  time: number;
+}
+
+/** Anything else worth a line in the timeline: scenario phases, protection changes. */
+export interface MarkEvent {
+  kind: 'mark';
+  label: string;
+  detail?: Record<string, unknown>;
+  time: number;
+}
+
+export type HistoryEvent = OpEvent | FaultEvent | RoleEvent | MarkEvent;
+export type History = readonly HistoryEvent[];

@@ -1,0 +1,54 @@
+/**
+ * The evidence of one scenario, as report attachments: verdicts (JSON), the history
+ * (ndjson), the timeline and latency plots (SVG), host/witness logs and guest consoles.
+ * Plot failures never hide the rest: they become a note in the attachments.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { latencySpec, renderSvg, timelineSpec } from '../report/index.ts';
+import type { ScenarioRuntime } from './scenario.ts';
+
+export interface Attachment {
+  fileName: string;
+  mediaType: string;
+  body: string;
+}
+
+const MAX_LOG_BYTES = 2 * 1024 * 1024;
+
+export async function collectEvidence(rt: ScenarioRuntime, scenario: string, _opts: { failed: boolean }): Promise<Attachment[]> {
+  const out: Attachment[] = [];
+  const history = rt.recorder.events;
+  const verdicts = { scenario, seed: rt.config.seed, verdicts: rt.verdicts };
+  const verdictsJson = JSON.stringify(verdicts, null, 2);
+  writeFileSync(join(rt.config.dir, 'verdicts.json'), verdictsJson);
+  out.push({ fileName: 'verdicts.json', mediaType: 'application/json', body: verdictsJson });
+
+  const historyPath = rt.recorder.path;
+  if (historyPath && existsSync(historyPath)) {
+    out.push({ fileName: 'history.ndjson', mediaType: 'application/x-ndjson', body: readFileSync(historyPath, 'utf8') });
+  }
+
+  for (const [name, spec] of [
+    ['timeline.svg', () => timelineSpec(history)],
+    ['latency.svg', () => latencySpec(history)],
+  ] as const) {
+    try {
+      const svg = await renderSvg(spec());
+      writeFileSync(join(rt.config.dir, name), svg);
+      out.push({ fileName: name, mediaType: 'image/svg+xml', body: svg });
+    } catch (err) {
+      out.push({ fileName: `${name}.error.txt`, mediaType: 'text/plain', body: `plot failed: ${(err as Error).stack ?? err}` });
+    }
+  }
+
+  for (const pair of rt.pairs.values()) {
+    for (const [label, path] of Object.entries(pair.platform.logFiles())) {
+      if (!existsSync(path)) continue;
+      let text = readFileSync(path, 'utf8');
+      if (text.length > MAX_LOG_BYTES) text = `[first ${MAX_LOG_BYTES - 1} bytes cut]\n` + text.slice(-MAX_LOG_BYTES);
+      out.push({ fileName: `${pair.name}-${label}-${basename(path)}`, mediaType: 'text/plain', body: text });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,212 @@
+/**
+ * One protected pair under test: its platform, its links (proxies), its workload clients and
+ * probes, and the fault windows it has open. Everything it starts it also stops (`teardown`).
+ */
+import type Toxiproxy from 'toxiproxy-node-client';
+import type { FtPlatform, HostName, PairLayout, PlatformOptions, PairStatus } from '../platform/types.ts';
+import type { Recorder } from '../workload/recorder.ts';
+import { KvClient } from '../workload/client.ts';
+import { Probe } from '../workload/probe.ts';
+import { finalReads, type FinalReadResult } from '../workload/final-reads.ts';
+import { createPairLinks, type PairLinks } from './links.ts';
+import { NetworkFaults } from '../faults/network.ts';
+import { StepInputError } from './params.ts';
+
+export interface PlatformConfig {
+  pair: string;
+  options: Partial<PlatformOptions>;
+  layout: PairLayout;
+  logDir: string;
+}
+export type PlatformFactory = (cfg: PlatformConfig) => FtPlatform;
+
+export interface PairContext {
+  recorder: Recorder;
+  toxiproxy: Toxiproxy;
+  logDir: string;
+  platformFactory: PlatformFactory;
+}
+
+export type RoleName = 'primary' | 'backup';
+
+/** what the last process fault did, for the steps that refer back to it */
+export interface ProcessFault {
+  kind: 'crash' | 'hang';
+  host: HostName;
+  /** the role the host had when it was hit */
+  role: RoleName;
+  /** the other host at that moment */
+  other: HostName;
+  time: number;
+  faultId: number;
+}
+
+export class PairUnderTest {
+  readonly clients: KvClient[] = [];
+  readonly probes: Probe[] = [];
+  readonly processFaults: ProcessFault[] = [];
+  /** crashed hosts, in order, with their open fault ids */
+  private crashed: { host: HostName; faultId: number }[] = [];
+  private unsubscribe: () => void = () => {};
+  private tornDown = false;
+
+  private constructor(
+    readonly name: string,
+    readonly options: Partial<PlatformOptions>,
+    readonly links: PairLinks,
+    readonly platform: FtPlatform,
+    readonly net: NetworkFaults,
+    private readonly ctx: PairContext,
+  ) {}
+
+  /** create proxies for every link, start the platform on them and wait until protected */
+  static async start(name: string, options: Partial<PlatformOptions>, ctx: PairContext): Promise<PairUnderTest> {
+    const links = await createPairLinks(ctx.toxiproxy, name);
+    const net = new NetworkFaults(ctx.toxiproxy, links.proxies.map((p) => p.name));
+    let platform: FtPlatform;
+    try {
+      platform = ctx.platformFactory({ pair: name, options, layout: links.layout, logDir: ctx.logDir });
+    } catch (err) {
+      await removeProxies(ctx.toxiproxy, links);
+      throw err;
+    }
+    const pair = new PairUnderTest(name, options, links, platform, net, ctx);
+    pair.unsubscribe = platform.on((e) => {
+      if (e.type === 'role') {
+        ctx.recorder.record({ kind: 'role', host: e.host, role: e.role, ...(e.epoch !== undefined ? { epoch: e.epoch } : {}), time: ctx.recorder.relative(e.time) });
+      } else if (e.type === 'protected') {
+        ctx.recorder.record({ kind: 'mark', label: e.protected ? 'protected' : 'unprotected', detail: { pair: name }, time: ctx.recorder.relative(e.time) });
+      }
+    });
+    try {
+      await platform.start();
+    } catch (err) {
+      await pair.teardown();
+      throw err;
+    }
+    return pair;
+  }
+
+  status(): PairStatus {
+    return this.platform.status();
+  }
+
+  /** the host that has `role` now; a clear error when there is none */
+  hostWithRole(role: RoleName): HostName {
+    const s = this.status();
+    const host = role === 'primary' ? s.primary : s.backup;
+    if (!host) {
+      throw new StepInputError(`pair "${this.name}" has no ${role} now (primary: ${s.primary ?? 'none'}, backup: ${s.backup ?? 'none'})`);
+    }
+    return host;
+  }
+
+  startClients(count: number, opts: { minIntervalMs?: number; timeoutMs?: number } = {}): void {
+    const primary = this.status().primary ?? 'a';
+    const order: HostName[] = primary === 'a' ? ['a', 'b'] : ['b', 'a'];
+    const endpoints = Object.fromEntries(order.map((h) => [h, this.links.clientEndpoints[h]]));
+    const base = this.clients.length;
+    for (let i = 0; i < count; i++) {
+      const c = new KvClient({ name: `c${base + i}`, endpoints, recorder: this.ctx.recorder, ...opts });
+      this.clients.push(c);
+      c.start();
+    }
+  }
+
+  startProbes(intervalMs: number): void {
+    for (const host of ['a', 'b'] as const) {
+      const p = new Probe({ host, endpoint: this.links.direct[host], recorder: this.ctx.recorder, intervalMs });
+      this.probes.push(p);
+      p.start();
+    }
+  }
+
+  async crash(role: RoleName): Promise<ProcessFault> {
+    const host = this.hostWithRole(role);
+    const faultId = this.ctx.recorder.faultStart('crash', host, { role, pair: this.name });
+    await this.platform.crash(host);
+    this.crashed.push({ host, faultId });
+    return this.noteFault('crash', host, role, faultId);
+  }
+
+  async crashHost(host: HostName): Promise<void> {
+    const faultId = this.ctx.recorder.faultStart('crash', host, { pair: this.name });
+    await this.platform.crash(host);
+    this.crashed.push({ host, faultId });
+  }
+
+  /** SIGSTOP the host with `role`, keep it stopped for ms, then SIGCONT */
+  async hang(role: RoleName, ms: number, waitForIt: (ms: number) => Promise<void>): Promise<ProcessFault> {
+    const host = this.hostWithRole(role);
+    const faultId = this.ctx.recorder.faultStart('hang', host, { role, pair: this.name, ms });
+    await this.platform.hang(host);
+    const fault = this.noteFault('hang', host, role, faultId);
+    try {
+      await waitForIt(ms);
+    } finally {
+      await this.platform.resume(host);
+      this.ctx.recorder.faultEnd(faultId, 'hang', host);
+    }
+    return fault;
+  }
+
+  /** restart the host that crashed most recently (it rejoins as backup) */
+  async restartCrashed(): Promise<HostName> {
+    const last = this.crashed.pop();
+    if (!last) throw new StepInputError(`no host of pair "${this.name}" has crashed, so none can restart`);
+    await this.platform.restart(last.host);
+    this.ctx.recorder.faultEnd(last.faultId, 'crash', last.host);
+    return last.host;
+  }
+
+  lastProcessFault(): ProcessFault {
+    const f = this.processFaults.at(-1);
+    if (!f) throw new StepInputError(`no host of pair "${this.name}" has crashed or hung yet`);
+    return f;
+  }
+
+  async stopWorkload(): Promise<void> {
+    await Promise.all([...this.clients, ...this.probes].map((x) => x.stop()));
+  }
+
+  /** every key any client of this pair wrote (from the history) */
+  writtenKeys(): string[] {
+    const names = new Set(this.clients.map((c) => c.name));
+    const keys = new Set<string>();
+    for (const e of this.ctx.recorder.events) {
+      if (e.kind === 'op' && e.f === 'write' && e.type === 'invoke' && e.key && names.has(e.process)) keys.add(e.key);
+    }
+    return [...keys];
+  }
+
+  async finalReads(deadlineMs: number): Promise<FinalReadResult> {
+    return finalReads({ endpoints: this.links.clientEndpoints, recorder: this.ctx.recorder, keys: this.writtenKeys(), deadlineMs });
+  }
+
+  async teardown(): Promise<void> {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    await this.stopWorkload().catch(() => {});
+    this.unsubscribe();
+    await this.platform.stop().catch(() => {});
+    for (const c of this.crashed) this.ctx.recorder.faultEnd(c.faultId, 'crash', c.host);
+    this.crashed = [];
+    await removeProxies(this.ctx.toxiproxy, this.links);
+  }
+
+  private noteFault(kind: 'crash' | 'hang', host: HostName, role: RoleName, faultId: number): ProcessFault {
+    const fault: ProcessFault = { kind, host, role, other: host === 'a' ? 'b' : 'a', time: this.ctx.recorder.now(), faultId };
+    this.processFaults.push(fault);
+    return fault;
+  }
+}
+
+async function removeProxies(toxiproxy: Toxiproxy, links: PairLinks): Promise<void> {
+  for (const p of links.proxies) {
+    try {
+      await (await toxiproxy.get(p.name)).remove();
+    } catch {
+      /* already gone */
+    }
+  }
+}

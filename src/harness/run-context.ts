@@ -1,0 +1,71 @@
+/**
+ * What one cucumber run shares across scenarios: the Toxiproxy server (external when
+ * TOXIPROXY_URL is set, else embedded), the platform drivers, the run's seed and its
+ * evidence folder.
+ */
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type Toxiproxy from 'toxiproxy-node-client';
+import { connectToxiproxy } from '../toxiproxy/connect.ts';
+import { platformDrivers } from './platforms.ts';
+import type { PlatformFactory } from './pair.ts';
+import { StepInputError } from './params.ts';
+
+export interface RunContext {
+  toxiproxy: Toxiproxy;
+  seed: number;
+  runDir: string;
+  platformFactory(name?: string): PlatformFactory;
+  scenarioDir(n: number, name: string): string;
+  /** what the Allure environment tab shows */
+  environment(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
+}
+
+export async function openRunContext(opts: { reportsDir?: string; seed?: number } = {}): Promise<RunContext> {
+  const tp = await connectToxiproxy();
+  const seed = opts.seed ?? (Number(process.env.FTCHAOS_SEED) || Math.floor(Math.random() * 2 ** 31));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const runDir = join(opts.reportsDir ?? 'reports', 'runs', stamp);
+  const used = new Set<string>();
+  return {
+    toxiproxy: tp.client,
+    seed,
+    runDir,
+    platformFactory(name = 'builtin') {
+      const f = platformDrivers[name];
+      if (!f) throw new StepInputError(`unknown platform "${name}"; allowed: ${Object.keys(platformDrivers).join(', ')}`);
+      used.add(name);
+      return f;
+    },
+    scenarioDir(n, name) {
+      return join(runDir, `${String(n).padStart(3, '0')}-${slug(name)}`);
+    },
+    environment() {
+      const pkg = (name: string) => {
+        try {
+          return JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8')).version as string;
+        } catch {
+          return 'unknown';
+        }
+      };
+      return {
+        platform: [...used].join(', ') || 'builtin',
+        seed: String(seed),
+        toxiproxy: tp.external ? `external ${tp.url}` : `embedded ${tp.url}`,
+        node: process.version,
+        v86: pkg('v86'),
+        cucumber: pkg('@cucumber/cucumber'),
+        os: `${process.platform} ${process.arch}`,
+        evidence: runDir,
+      };
+    },
+    async close() {
+      await tp.close();
+    },
+  };
+}

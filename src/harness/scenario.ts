@@ -1,0 +1,110 @@
+/**
+ * The runtime of one scenario: its history (streamed to disk), its pairs, its verdicts and
+ * its evidence folder. `teardown` releases everything, whatever happened before.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type Toxiproxy from 'toxiproxy-node-client';
+import type { PlatformOptions } from '../platform/types.ts';
+import { Recorder } from '../workload/recorder.ts';
+import { PairUnderTest, type PlatformFactory } from './pair.ts';
+import { StepInputError } from './params.ts';
+import { registerCleanup } from './reaper.ts';
+
+export interface ScenarioConfig {
+  /** folder for this scenario's evidence (history, logs) */
+  dir: string;
+  toxiproxy: Toxiproxy;
+  platformFactory: PlatformFactory;
+  seed: number;
+}
+
+export interface NamedVerdict {
+  pair: string;
+  step: string;
+  verdict: { checker: string; ok: boolean; category?: string; summary: string; figures: Record<string, unknown> };
+}
+
+export class ScenarioRuntime {
+  readonly recorder: Recorder;
+  readonly pairs = new Map<string, PairUnderTest>();
+  readonly verdicts: NamedVerdict[] = [];
+  /** pairs whose workload has been stopped and final reads done */
+  private readonly settled = new Map<string, Promise<void>>();
+  private unregister: () => void;
+  private closed = false;
+
+  constructor(readonly config: ScenarioConfig) {
+    mkdirSync(config.dir, { recursive: true });
+    this.recorder = new Recorder(join(config.dir, 'history.ndjson'));
+    this.recorder.mark('scenario start', { seed: config.seed });
+    this.unregister = registerCleanup(() => this.teardown());
+  }
+
+  get logDir(): string {
+    return join(this.config.dir, 'logs');
+  }
+
+  async startPair(name: string, options: Partial<PlatformOptions>): Promise<PairUnderTest> {
+    if (this.pairs.has(name)) throw new StepInputError(`pair "${name}" already exists in this scenario`);
+    const pair = await PairUnderTest.start(name, options, {
+      recorder: this.recorder,
+      toxiproxy: this.config.toxiproxy,
+      logDir: join(this.logDir, name),
+      platformFactory: this.config.platformFactory,
+    });
+    this.pairs.set(name, pair);
+    this.recorder.mark('pair protected', { pair: name, options });
+    return pair;
+  }
+
+  pair(name: string): PairUnderTest {
+    const p = this.pairs.get(name);
+    if (!p) {
+      const known = [...this.pairs.keys()].map((k) => `"${k}"`).join(', ') || 'none yet';
+      throw new StepInputError(`unknown pair "${name}"; pairs of this scenario: ${known}`);
+    }
+    return p;
+  }
+
+  /**
+   * Jepsen's final phase, once per pair: heal the network, give the platform time to have a
+   * primary again, stop the workload, and read every written key from the serving host.
+   */
+  settle(name: string): Promise<void> {
+    const pair = this.pair(name);
+    let done = this.settled.get(name);
+    if (!done) {
+      done = (async () => {
+        await pair.net.heal();
+        this.recorder.mark('healed', { pair: name });
+        await pair.platform.waitFor((s) => s.primary !== null, 5000, 'a serving primary').catch(() => {
+          this.recorder.mark('no primary before final reads', { pair: name });
+        });
+        await pair.stopWorkload();
+        this.recorder.mark('final reads', { pair: name });
+        const r = await pair.finalReads(10_000);
+        this.recorder.mark('final reads done', { pair: name, host: r.host, read: r.read, unread: r.unread.length });
+      })();
+      this.settled.set(name, done);
+    }
+    return done;
+  }
+
+  async teardown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const errors: unknown[] = [];
+    for (const p of this.pairs.values()) {
+      try {
+        await p.teardown();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    this.recorder.mark('scenario end');
+    await this.recorder.close();
+    this.unregister();
+    if (errors.length) throw errors[0];
+  }
+}

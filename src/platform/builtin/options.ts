@@ -1,0 +1,144 @@
+/**
+ * Options of the builtin platform: defaults, validation with messages that name the option,
+ * the value and what is allowed, and the loopback-only check of a layout.
+ */
+import type { Endpoint, PairLayout, PlatformOptions } from '../types.ts';
+import { HOST_NAMES } from '../types.ts';
+
+export const DEFAULT_OPTIONS: Readonly<PlatformOptions> = Object.freeze({
+  checkpointIntervalMs: 25,
+  mode: 'checkpoint',
+  outputCommit: true,
+  fencing: 'witness',
+  heartbeatIntervalMs: 10,
+  failoverTimeoutMs: 100,
+  memoryMiB: 16,
+});
+
+export class PlatformOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlatformOptionsError';
+  }
+}
+
+const KNOWN = Object.keys(DEFAULT_OPTIONS) as (keyof PlatformOptions)[];
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function intIn(problems: string[], name: string, v: unknown, min: number, max: number, unit: string): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !Number.isInteger(v) || v < min || v > max) {
+    problems.push(`option ${name} = ${show(v)} is not allowed: use a whole number of ${unit} from ${min} to ${max}`);
+  }
+}
+
+function oneOf(problems: string[], name: string, v: unknown, allowed: readonly unknown[]): void {
+  if (!allowed.includes(v)) {
+    problems.push(`option ${name} = ${show(v)} is not allowed: use one of ${allowed.map(show).join(', ')}`);
+  }
+}
+
+/**
+ * Fill defaults and check every option. Throws PlatformOptionsError listing every problem
+ * (unknown option names included).
+ */
+export function validateOptions(given: Partial<PlatformOptions> | undefined): PlatformOptions {
+  const problems: string[] = [];
+  if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
+    throw new PlatformOptionsError(`platform options must be an object, got ${show(given)}`);
+  }
+  for (const k of Object.keys(given ?? {})) {
+    if (!KNOWN.includes(k as keyof PlatformOptions)) {
+      problems.push(`unknown option ${show(k)}: known options are ${KNOWN.join(', ')}`);
+    }
+  }
+  const o: PlatformOptions = { ...DEFAULT_OPTIONS };
+  for (const k of KNOWN) {
+    const v = (given as Record<string, unknown> | undefined)?.[k];
+    if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
+  }
+  intIn(problems, 'checkpointIntervalMs', o.checkpointIntervalMs, 1, 10_000, 'milliseconds');
+  oneOf(problems, 'mode', o.mode, ['checkpoint', 'event']);
+  oneOf(problems, 'outputCommit', o.outputCommit, [true, false]);
+  oneOf(problems, 'fencing', o.fencing, ['witness', 'none']);
+  intIn(problems, 'heartbeatIntervalMs', o.heartbeatIntervalMs, 1, 10_000, 'milliseconds');
+  intIn(problems, 'failoverTimeoutMs', o.failoverTimeoutMs, 10, 600_000, 'milliseconds');
+  intIn(problems, 'memoryMiB', o.memoryMiB, 4, 1024, 'MiB');
+  if (problems.length === 0 && o.failoverTimeoutMs < 2 * o.heartbeatIntervalMs) {
+    problems.push(
+      `option failoverTimeoutMs = ${o.failoverTimeoutMs} is not allowed with heartbeatIntervalMs = ` +
+        `${o.heartbeatIntervalMs}: the failover timeout must be at least twice the heartbeat interval ` +
+        `(at least ${2 * o.heartbeatIntervalMs})`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new PlatformOptionsError(`invalid platform options:\n  - ${problems.join('\n  - ')}`);
+  }
+  return o;
+}
+
+/** The lease the witness grants lives as long as the failover timeout; the holder renews 5 times per lease. */
+export function leaseTiming(o: PlatformOptions): { ttlMs: number; renewEveryMs: number } {
+  const ttlMs = o.failoverTimeoutMs;
+  return { ttlMs, renewEveryMs: Math.max(2, Math.floor(ttlMs / 5)) };
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+function checkEndpoint(problems: string[], where: string, e: unknown, allowNonLoopback: boolean): void {
+  const ep = e as Endpoint | undefined;
+  if (!ep || typeof ep !== 'object' || typeof ep.host !== 'string' || ep.host.length === 0) {
+    problems.push(`layout ${where} = ${show(e)} is not an endpoint: use { host: "127.0.0.1", port: <1..65535> }`);
+    return;
+  }
+  if (!Number.isInteger(ep.port) || ep.port < 1 || ep.port > 65535) {
+    problems.push(`layout ${where}.port = ${show(ep.port)} is not allowed: use a port from 1 to 65535`);
+  }
+  if (!allowNonLoopback && !isLoopback(ep.host)) {
+    problems.push(
+      `layout ${where}.host = ${show(ep.host)} is not a loopback address: the builtin platform is loopback ` +
+        `only unless allowNonLoopback is set (use 127.0.0.1, ::1 or localhost)`,
+    );
+  }
+}
+
+export function validateLayout(layout: PairLayout, allowNonLoopback = false): void {
+  const problems: string[] = [];
+  if (!layout || typeof layout !== 'object') throw new PlatformOptionsError(`layout must be an object, got ${show(layout)}`);
+  checkEndpoint(problems, 'witness', layout.witness, allowNonLoopback);
+  for (const h of HOST_NAMES) {
+    const links = layout.hosts?.[h];
+    if (!links) {
+      problems.push(`layout hosts.${h} is missing`);
+      continue;
+    }
+    for (const k of ['client', 'replication', 'dialPeer', 'dialWitness'] as const) {
+      checkEndpoint(problems, `hosts.${h}.${k}`, links[k], allowNonLoopback);
+    }
+  }
+  if (problems.length === 0) {
+    const seen = new Map<string, string>();
+    const listen: [string, Endpoint][] = [['witness', layout.witness]];
+    for (const h of HOST_NAMES) {
+      listen.push([`hosts.${h}.client`, layout.hosts[h].client], [`hosts.${h}.replication`, layout.hosts[h].replication]);
+    }
+    for (const [where, ep] of listen) {
+      const key = `${ep.host}:${ep.port}`;
+      const other = seen.get(key);
+      if (other) problems.push(`layout ${where} and ${other} both listen on ${key}: every listener needs its own port`);
+      seen.set(key, where);
+    }
+  }
+  if (problems.length > 0) throw new PlatformOptionsError(`invalid pair layout:\n  - ${problems.join('\n  - ')}`);
+}

@@ -1,0 +1,100 @@
+/**
+ * Output commit: guest output produced in epoch N is held until the backup acknowledged
+ * checkpoint N, then released in order. Every release first checks, synchronously, that this
+ * host may still serve (lease valid); output that may not go out is dropped (the client sees a
+ * timeout: an indeterminate operation, never a wrong answer).
+ *
+ *  - 'hold'   (protected, output commit on): queue until acked
+ *  - 'direct' (no backup, or output commit off): release at once, after anything queued
+ */
+export type Release = () => void;
+
+interface Held {
+  epoch: number;
+  release: Release;
+  at: number;
+}
+
+export class OutputGate {
+  private queue: Held[] = [];
+  private head = 0;
+  private mode: 'hold' | 'direct' = 'direct';
+  private acked = -1;
+  /** lines dropped because this host could not serve when they were due */
+  dropped = 0;
+  released = 0;
+
+  constructor(
+    private readonly maySend: () => boolean,
+    private readonly onRefused: () => void = () => {},
+  ) {}
+
+  get holding(): boolean {
+    return this.mode === 'hold';
+  }
+
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** the epoch acknowledged last */
+  get ackedEpoch(): number {
+    return this.acked;
+  }
+
+  /** output of `epoch` is ready to go once that epoch is acknowledged */
+  push(epoch: number, release: Release, now: number): void {
+    if (this.mode === 'direct' && this.size === 0) this.out(release);
+    else this.queue.push({ epoch, release, at: now });
+  }
+
+  /** start holding output (a backup is joining / protecting) */
+  hold(): void {
+    this.mode = 'hold';
+  }
+
+  /** the backup acknowledged everything up to `epoch` */
+  ack(epoch: number): void {
+    if (epoch > this.acked) this.acked = epoch;
+    this.flush((h) => h.epoch <= this.acked);
+  }
+
+  /** no backup any more (witness already told), or output commit off: release everything now */
+  open(): void {
+    this.mode = 'direct';
+    this.flush(() => true);
+  }
+
+  /** forget held output (this host was deposed: it must never go out) */
+  dropAll(): void {
+    this.dropped += this.size;
+    this.queue = [];
+    this.head = 0;
+  }
+
+  /** ms the oldest held line has been waiting */
+  oldestWaitMs(now: number): number {
+    return this.size > 0 ? now - this.queue[this.head].at : 0;
+  }
+
+  private flush(pred: (h: Held) => boolean): void {
+    while (this.head < this.queue.length && pred(this.queue[this.head])) {
+      const h = this.queue[this.head++];
+      this.out(h.release);
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private out(release: Release): void {
+    if (this.maySend()) {
+      this.released++;
+      release();
+    } else {
+      this.dropped++;
+      this.onRefused();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * reset_peer: once data arrives in its direction, drops it and, `timeout` ms later, resets
+ * the connection with a real TCP RST to both peers (as the real server: the countdown
+ * starts with the first chunk; 0 = reset at once).
+ */
+import type { Attributes, Drained, EndKind, Sink, Stage, StageContext } from './types.ts';
+import { NOTHING } from './types.ts';
+
+export class ResetPeerStage implements Stage {
+  next!: Sink;
+  private timeout = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private armed = false;
+
+  constructor(attributes: Attributes, private readonly ctx: StageContext) {
+    this.configure(attributes);
+  }
+
+  configure(attributes: Attributes): void {
+    this.timeout = Math.max(0, attributes.timeout ?? 0);
+    if (this.armed) {
+      this.clear();
+      this.timer = setTimeout(this.fire, this.timeout);
+    }
+  }
+
+  write(chunk: Buffer): void {
+    this.ctx.drop(chunk.length);
+    if (this.armed) return;
+    this.armed = true;
+    if (this.timeout === 0) this.ctx.reset();
+    else this.timer = setTimeout(this.fire, this.timeout);
+  }
+
+  end(kind: EndKind): void {
+    // Once counting down, the reset comes anyway; before any data, the end passes.
+    if (!this.armed) this.next.end(kind);
+  }
+
+  detach(): Drained {
+    this.clear();
+    return NOTHING;
+  }
+
+  private readonly fire = (): void => {
+    this.timer = null;
+    this.ctx.reset();
+  };
+
+  private clear(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/** slow_close: passes data unchanged but delays the close of the stream by `delay` ms. */
+import type { Attributes, Drained, EndKind, Sink, Stage } from './types.ts';
+import { NOTHING } from './types.ts';
+
+export class SlowCloseStage implements Stage {
+  next!: Sink;
+  private delay = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private pending: EndKind | null = null;
+
+  constructor(attributes: Attributes) {
+    this.configure(attributes);
+  }
+
+  configure(attributes: Attributes): void {
+    this.delay = Math.max(0, attributes.delay ?? 0);
+  }
+
+  write(chunk: Buffer): void {
+    this.next.write(chunk);
+  }
+
+  end(kind: EndKind): void {
+    if (this.pending) return;
+    this.pending = kind;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.next.end(kind);
+    }, this.delay);
+  }
+
+  /** Taken out while the close waits: the close goes on at once (never lost). */
+  detach(): Drained {
+    if (!this.timer) return NOTHING;
+    clearTimeout(this.timer);
+    this.timer = null;
+    return { chunks: [], end: this.pending };
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * timeout: stops all data (dropped, as the real server does) and closes the connection
+ * `timeout` ms after the toxic took effect on it; 0 = never closes. Deleting the toxic
+ * closes the connection too (the real server's cleanup: the stream has lost data).
+ */
+import type { Attributes, Drained, EndKind, Sink, Stage, StageContext } from './types.ts';
+import { NOTHING } from './types.ts';
+
+export class TimeoutStage implements Stage {
+  next!: Sink;
+  private timer: NodeJS.Timeout | null = null;
+  private done = false;
+
+  constructor(attributes: Attributes, private readonly ctx: StageContext) {
+    this.configure(attributes);
+  }
+
+  configure(attributes: Attributes): void {
+    this.clear();
+    const ms = attributes.timeout ?? 0;
+    if (ms > 0 && !this.done) this.timer = setTimeout(this.expire, ms);
+  }
+
+  write(chunk: Buffer): void {
+    this.ctx.drop(chunk.length);
+  }
+
+  end(kind: EndKind): void {
+    if (this.done) return;
+    this.done = true;
+    this.clear();
+    this.next.end(kind);
+  }
+
+  detach(): Drained {
+    this.clear();
+    return NOTHING;
+  }
+
+  removed(): void {
+    this.ctx.closeConnection();
+  }
+
+  private readonly expire = (): void => {
+    this.timer = null;
+    if (this.done) return;
+    this.done = true;
+    this.next.end('close');
+  };
+
+  private clear(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+}

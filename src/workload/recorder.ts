@@ -1,0 +1,71 @@
+/**
+ * The history recorder: keeps every event in memory for the checkers and streams it to an
+ * ndjson file as it happens, so even a killed run leaves its evidence on disk.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import { monoMs } from '../platform/types.ts';
+import type { HistoryEvent, OpEvent, FaultEvent } from './history.ts';
+
+type Untimed<T> = T extends unknown ? Omit<T, 'time'> : never;
+
+export class Recorder {
+  readonly events: HistoryEvent[] = [];
+  /** monotonic ms (monoMs) at the scenario's start; event times are relative to it */
+  readonly origin: number;
+  private out: WriteStream | null;
+  private faultIds = 0;
+
+  constructor(readonly path: string | null, origin = monoMs()) {
+    this.origin = origin;
+    if (path) {
+      mkdirSync(dirname(path), { recursive: true });
+      this.out = createWriteStream(path, { flags: 'w' });
+    } else {
+      this.out = null;
+    }
+  }
+
+  /** ms since the scenario's start */
+  now(): number {
+    return monoMs() - this.origin;
+  }
+
+  /** convert a monoMs() stamp (e.g. from a host process) to scenario time */
+  relative(mono: number): number {
+    return mono - this.origin;
+  }
+
+  record<E extends HistoryEvent>(e: Untimed<E> & { time?: number }): E {
+    const event = { ...e, time: e.time ?? this.now() } as unknown as E;
+    this.events.push(event);
+    this.out?.write(JSON.stringify(event) + '\n');
+    return event;
+  }
+
+  op(e: Omit<OpEvent, 'kind' | 'time'>): OpEvent {
+    return this.record<OpEvent>({ kind: 'op', ...e });
+  }
+
+  /** opens a fault window; returns its id for faultEnd */
+  faultStart(fault: string, target: string, detail?: Record<string, unknown>): number {
+    const id = ++this.faultIds;
+    this.record<FaultEvent>({ kind: 'fault', phase: 'start', fault, target, id, ...(detail ? { detail } : {}) });
+    return id;
+  }
+
+  faultEnd(id: number, fault: string, target: string): void {
+    this.record<FaultEvent>({ kind: 'fault', phase: 'end', fault, target, id });
+  }
+
+  mark(label: string, detail?: Record<string, unknown>): void {
+    this.record({ kind: 'mark', label, ...(detail ? { detail } : {}) });
+  }
+
+  /** flush and close the file; the in-memory events stay readable */
+  async close(): Promise<void> {
+    const out = this.out;
+    this.out = null;
+    if (out) await new Promise<void>((resolve) => out.end(resolve));
+  }
+}

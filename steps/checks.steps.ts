@@ -1,0 +1,110 @@
+/**
+ * Then-steps: each runs one checker over the history (src/check) and fails with
+ * "[Category] evidence" when the platform did not keep its promise.
+ */
+import {
+  checkAvailability, checkLostWrites, checkOutage, checkPromotion, checkRollback, checkSplitBrain, checkStaysFenced,
+} from '../src/check/index.ts';
+import { checkCount } from '../src/harness/params.ts';
+import { expectFailing, judge } from '../src/harness/verdicts.ts';
+import { step, type StepDef } from './support/define.ts';
+import type { FtWorld } from './support/world.ts';
+
+const SETTLE_TIMEOUT = 60_000;
+
+async function settled(world: FtWorld, name: string) {
+  await world.rt.settle(name);
+  return world.rt.recorder.events;
+}
+
+export default [
+  step('Then', 'the backup of {string} becomes primary within {duration}', 'the host that was backup at the last crash/hang reports itself primary within that time of the fault',
+    async function (name: string, limitMs: number) {
+      const pair = this.pair(name);
+      const fault = pair.lastProcessFault();
+      await pair.platform.waitFor((s) => s.primary === fault.other, Math.max(10_000, limitMs * 5), `host ${fault.other} primary`).catch(() => {});
+      judge(this.rt, name, this.scenarioName, checkPromotion(this.rt.recorder.events, { host: fault.other, since: fault.time, limitMs }));
+    }, 60_000),
+
+  step('Then', 'the pair {string} is protected again within {duration}', 'a backup holds a current checkpoint again within that time of this step',
+    async function (name: string, limitMs: number) {
+      const pair = this.pair(name);
+      const t0 = performance.now();
+      const ok = await pair.platform.waitFor((s) => s.protected, limitMs, 'protected').then(() => true, () => false);
+      const took = performance.now() - t0;
+      judge(this.rt, name, 'protected again', {
+        checker: 're-protection', ok, ...(ok ? {} : { category: 'Slow failover' as const }),
+        summary: ok ? `protected again after ${took.toFixed(0)} ms` : `not protected within ${limitMs} ms (status: ${JSON.stringify(pair.status())})`,
+        figures: { reprotectMs: ok ? Math.round(took) : null, limitMs },
+      });
+    }, 10 * 60_000),
+
+  step('Then', 'the pair {string} is reported unprotected within {duration}', 'the platform reports a serving primary without a backup within that time',
+    async function (name: string, limitMs: number) {
+      const pair = this.pair(name);
+      const ok = await pair.platform.waitFor((s) => !s.protected && s.primary !== null, limitMs, 'unprotected').then(() => true, () => false);
+      judge(this.rt, name, 'reported unprotected', {
+        checker: 'unprotected-reported', ok, ...(ok ? {} : { category: 'Harness error' as const }),
+        summary: ok ? `reported unprotected, primary ${pair.status().primary}` : `still reported ${JSON.stringify(pair.status())} after ${limitMs} ms`,
+        figures: { limitMs },
+      });
+    }, 10 * 60_000),
+
+  step('Then', 'the primary of {string} keeps serving', 'the host that was primary before the last fault is still the one serving, with no role change',
+    async function (name: string) {
+      const pair = this.pair(name);
+      const fault = pair.lastProcessFault();
+      const before = fault.role === 'primary' ? fault.host : fault.other;
+      const now = pair.status().primary;
+      const ok = now === before;
+      judge(this.rt, name, 'keeps serving', {
+        checker: 'keeps-serving', ok, ...(ok ? {} : { category: 'Availability below target' as const }),
+        summary: ok ? `host ${before} kept serving` : `host ${before} was primary before the fault, now ${now ?? 'no host'} is`,
+        figures: { before, now },
+      });
+    }),
+
+  step('Then', 'no acknowledged write to {string} is lost', 'after healing and final reads: every key whose write was acknowledged holds that value (Jepsen set checker)',
+    async function (name: string) {
+      judge(this.rt, name, 'no acknowledged write lost', checkLostWrites(await settled(this, name)));
+    }, SETTLE_TIMEOUT),
+
+  step('Then', 'zero state loss of {string} is not claimed', 'the lost-writes verdict does not hold (used where the final reads cannot be made, e.g. both hosts down)',
+    async function (name: string) {
+      expectFailing(this.rt, name, 'zero loss not claimed', checkLostWrites(await settled(this, name)));
+    }, SETTLE_TIMEOUT),
+
+  step('Then', 'no client of {string} sees state roll back', 'no read returns a value older than one the same client saw, and ticks never go backwards for a client',
+    async function (name: string) {
+      judge(this.rt, name, 'no rollback', checkRollback(await settled(this, name)));
+    }, SETTLE_TIMEOUT),
+
+  step('Then', '{string} is never served by two primaries at once', 'the serving periods of the two hosts (probes and client ops) never overlap',
+    async function (name: string) {
+      judge(this.rt, name, 'no split brain', checkSplitBrain(await settled(this, name)));
+    }, SETTLE_TIMEOUT),
+
+  step('Then', 'the old primary of {string} does not serve', 'after a hang, the host that was primary never answers as primary again (it is fenced)',
+    async function (name: string) {
+      const fault = this.pair(name).lastProcessFault();
+      judge(this.rt, name, 'old primary fenced', checkStaysFenced(await settled(this, name), { host: fault.host, since: fault.time }));
+    }, SETTLE_TIMEOUT),
+
+  step('Then', 'the outage of {string} lasts at most {duration}', 'no gap between successful probes (any host) after a fault is longer than that',
+    async function (name: string, limitMs: number) {
+      judge(this.rt, name, 'outage', checkOutage(await settled(this, name), { maxOutageMs: limitMs }));
+    }, SETTLE_TIMEOUT),
+
+  step('Then', 'the availability of {string} is at least {percent} assuming {int} host failures per year', 'projects the worst outage per incident to a year at that failure rate and compares it with the level (99.999% = 315.36 s a year)',
+    async function (name: string, target: number, failuresPerYear: number) {
+      checkCount(failuresPerYear, 'host failures per year', 0, 1_000_000);
+      judge(this.rt, name, 'availability', checkAvailability(await settled(this, name), { target, failuresPerYear }));
+    }, SETTLE_TIMEOUT),
+
+  step('Then', 'the availability of {string} is below {percent} assuming {int} host failures per year', 'the availability verdict must fail: used to prove that an outage is reported honestly',
+    async function (name: string, target: number, failuresPerYear: number) {
+      checkCount(failuresPerYear, 'host failures per year', 0, 1_000_000);
+      expectFailing(this.rt, name, 'availability below', checkAvailability(await settled(this, name), { target, failuresPerYear }));
+    }, SETTLE_TIMEOUT),
+] satisfies StepDef[];
+

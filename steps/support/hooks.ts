@@ -1,0 +1,56 @@
+/**
+ * Lifecycle: one run context (Toxiproxy, platform driver) for the whole run; one scenario
+ * runtime per scenario, always torn down in After — on success, failure and timeout — with
+ * its evidence attached to the report.
+ */
+import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
+import { openRunContext, type RunContext } from '../../src/harness/run-context.ts';
+import { ScenarioRuntime } from '../../src/harness/scenario.ts';
+import { collectEvidence } from '../../src/harness/evidence.ts';
+import { writeAllureRunFiles } from '../../src/harness/allure-files.ts';
+import type { FtWorld } from './world.ts';
+
+let run: RunContext | null = null;
+let scenarioNo = 0;
+
+BeforeAll({ timeout: 60_000 }, async function () {
+  run = await openRunContext();
+});
+
+Before({ timeout: 30_000 }, async function (this: FtWorld, { pickle }) {
+  if (!run) throw new Error('[Harness error] the run context did not start (see BeforeAll)');
+  scenarioNo++;
+  this.scenarioName = pickle.name;
+  const seed = this.parameters.seed ?? run.seed;
+  this.runtime = new ScenarioRuntime({
+    dir: run.scenarioDir(scenarioNo, pickle.name),
+    toxiproxy: run.toxiproxy,
+    platformFactory: run.platformFactory(this.parameters.platform),
+    seed,
+  });
+});
+
+After({ timeout: 60_000 }, async function (this: FtWorld, { result }) {
+  const rt = this.runtime;
+  if (!rt) return;
+  let teardownError: unknown = null;
+  try {
+    await rt.teardown();
+  } catch (err) {
+    teardownError = err;
+  }
+  const failed = result?.status === Status.FAILED;
+  for (const a of await collectEvidence(rt, this.scenarioName, { failed })) {
+    this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
+  }
+  this.runtime = null;
+  if (teardownError) throw teardownError;
+});
+
+AfterAll({ timeout: 60_000 }, async function () {
+  const r = run;
+  run = null;
+  if (!r) return;
+  writeAllureRunFiles('reports/allure-results', r.environment());
+  await r.close();
+});

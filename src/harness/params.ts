@@ -45,7 +45,7 @@ export function parsePercent(text: string, what = 'percentage'): number {
   if (!(n > 0 && n <= 100)) {
     throw new StepInputError(`${what} "${text}" is out of range; allowed: more than 0% and at most 100%`);
   }
-  return n / 100;
+  return Number((n / 100).toPrecision(12)); // 99.999% -> 0.99999 exactly, not 0.99998999…
 }
 
 /** whole count within [min, max] */

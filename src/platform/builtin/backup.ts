@@ -1,0 +1,205 @@
+/**
+ * The backup role of a host: accepts the primary's replication session, keeps the last
+ * *complete* checkpoint (a full state transfer, then one delta per epoch applied in order),
+ * acknowledges an epoch only once it is applied, and watches the primary: after silence longer
+ * than the failover timeout (or at once when the connection drops, under witness fencing) it
+ * asks the witness for the lease — or, under fencing 'none', simply goes live.
+ */
+import type { Checkpoint } from '../../vm/types.ts';
+import { monoMs } from '../types.ts';
+import type { HostContext } from './host-context.ts';
+import type { ReplLink } from './repl-link.ts';
+import { FrameType, epochHeader, hbPayload, jsonPayload, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
+
+export interface TakeoverState {
+  checkpoint: Checkpoint;
+  epoch: number;
+  captureTime: number;
+}
+
+export class BackupRole {
+  checkpoint: Checkpoint | null = null;
+  committedEpoch = 0;
+  committedCaptureTime = 0;
+  private link: ReplLink | null = null;
+  private heardAt = monoMs();
+  private timer: NodeJS.Timeout;
+  private attempting = false;
+  private nextAttemptAt = 0;
+  private notStandby = false;
+  private stopped = false;
+  private silentLogged = false;
+  fullsReceived = 0;
+
+  constructor(
+    private readonly ctx: HostContext,
+    private readonly onTakeover: (s: TakeoverState) => void,
+    private readonly onFirstCheckpoint: () => void,
+  ) {
+    this.timer = setInterval(() => this.tick(), ctx.opts.heartbeatIntervalMs);
+  }
+
+  get hasCheckpoint(): boolean {
+    return this.checkpoint !== null;
+  }
+
+  /** a primary opened a replication session (the first frame, HELLO, was read by the host) */
+  accept(link: ReplLink, hello: Hello): void {
+    if (this.stopped) {
+      refuse(link, this.ctx.cfg.name, 'starting', 'not a backup any more');
+      return;
+    }
+    const old = this.link;
+    this.link = link;
+    if (old) old.close('replaced by a new session');
+    this.heardAt = monoMs();
+    this.silentLogged = false;
+    link.onFrame = (f) => this.onFrame(link, f);
+    link.onClose = (reason) => {
+      if (this.link !== link) return;
+      this.heardAt = link.lastHeard;
+      this.link = null;
+      this.ctx.log.warn('replication session closed', { reason, committedEpoch: this.committedEpoch });
+      this.tick();
+    };
+    const w: Welcome = { ok: true, from: this.ctx.cfg.name, role: 'backup' };
+    link.send(FrameType.WELCOME, jsonPayload(w));
+    this.ctx.log.info('replication session from primary', { from: hello.from, incarnation: hello.incarnation, epoch: hello.epoch });
+  }
+
+  private onFrame(link: ReplLink, f: Frame): void {
+    this.heardAt = monoMs();
+    switch (f.type) {
+      case FrameType.FULL: {
+        const { epoch, time, rest } = readEpochHeader(f.payload);
+        const t0 = monoMs();
+        let cp: Checkpoint;
+        try {
+          cp = this.ctx.vm.decodeCheckpoint(rest);
+        } catch (err) {
+          link.close(`bad full checkpoint: ${String(err)}`);
+          return;
+        }
+        const first = this.checkpoint === null;
+        this.checkpoint = cp;
+        this.committedEpoch = epoch;
+        this.committedCaptureTime = time;
+        this.notStandby = false;
+        this.fullsReceived++;
+        link.send(FrameType.ACK, epochHeader(epoch, time));
+        this.ctx.log.info('full checkpoint received', { epoch, bytes: rest.length, decodeMs: +(monoMs() - t0).toFixed(2) });
+        if (first) this.onFirstCheckpoint();
+        this.ctx.changed();
+        return;
+      }
+      case FrameType.DELTA: {
+        const { epoch, time, rest } = readEpochHeader(f.payload);
+        if (!this.checkpoint || epoch !== this.committedEpoch + 1) {
+          link.close(`delta for epoch ${epoch} does not follow the checkpoint of epoch ${this.committedEpoch}`);
+          return;
+        }
+        try {
+          const d = this.ctx.vm.decodeDelta(rest);
+          this.checkpoint = this.ctx.vm.applyDelta(this.checkpoint, d);
+        } catch (err) {
+          // a delta that cannot be applied leaves no trustworthy state behind
+          this.checkpoint = null;
+          this.ctx.log.error('cannot apply delta: checkpoint discarded', { epoch, err: String(err) });
+          link.close('bad delta');
+          this.ctx.changed();
+          return;
+        }
+        this.committedEpoch = epoch;
+        this.committedCaptureTime = time;
+        link.send(FrameType.ACK, epochHeader(epoch, time));
+        return;
+      }
+      case FrameType.HB:
+        return;
+      default:
+        link.close(`unexpected frame type ${f.type}`);
+    }
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    const now = monoMs();
+    const link = this.link;
+    if (link) {
+      link.send(FrameType.HB, hbPayload(now));
+      this.heardAt = Math.max(this.heardAt, link.lastHeard);
+    }
+    if (!this.checkpoint || this.attempting || now < this.nextAttemptAt) return;
+    const silent = now - this.heardAt;
+    const timeout = this.ctx.opts.failoverTimeoutMs;
+    if (this.ctx.lease) {
+      // under witness fencing asking is always safe: go as soon as the primary looks gone
+      if (this.notStandby) return;
+      if (link && silent <= timeout) return;
+      if (!this.silentLogged) {
+        this.silentLogged = true;
+        this.ctx.log.warn(link ? 'primary silent: asking the witness' : 'primary connection lost: asking the witness', {
+          silentMs: Math.round(silent),
+          committedEpoch: this.committedEpoch,
+        });
+      }
+      void this.askWitness();
+    } else if (silent > timeout) {
+      this.ctx.log.warn('primary silent: going live without asking (fencing none)', { silentMs: Math.round(silent) });
+      this.takeover();
+    }
+  }
+
+  private async askWitness(): Promise<void> {
+    const lease = this.ctx.lease!;
+    this.attempting = true;
+    let reply;
+    try {
+      reply = await lease.acquire('takeover');
+    } finally {
+      this.attempting = false;
+    }
+    if (this.stopped) return;
+    const now = monoMs();
+    if (reply?.ok) {
+      this.ctx.log.info('lease granted: taking over', { term: reply.term });
+      this.takeover();
+      return;
+    }
+    if (!reply) {
+      this.nextAttemptAt = now + 10;
+      return;
+    }
+    if (reply.reason === 'not-standby') {
+      this.notStandby = true;
+      this.ctx.log.warn('witness: not the registered standby (my checkpoint is stale); waiting for a new full state');
+      return;
+    }
+    // held: the primary's lease runs for remainingMs more; ask again right after it expires
+    this.nextAttemptAt = now + Math.max(1, reply.remainingMs + 1);
+    setTimeout(() => this.tick(), Math.max(1, reply.remainingMs + 1));
+  }
+
+  private takeover(): void {
+    if (this.stopped || !this.checkpoint) return;
+    const s: TakeoverState = { checkpoint: this.checkpoint, epoch: this.committedEpoch, captureTime: this.committedCaptureTime };
+    this.stop();
+    this.onTakeover(s);
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    const link = this.link;
+    this.link = null;
+    link?.close('backup role ended');
+  }
+}
+
+export function refuse(link: ReplLink, from: string, role: string, reason: string): void {
+  const w: Welcome = { ok: false, from, role, reason };
+  link.send(FrameType.WELCOME, jsonPayload(w));
+  link.sock.end();
+  setTimeout(() => link.close('refused'), 200).unref();
+}

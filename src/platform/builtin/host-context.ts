@@ -1,0 +1,27 @@
+/** What the role objects of a host (primary, backup) share. */
+import type { PlatformOptions } from '../types.ts';
+import type { VmConfig } from '../../vm/types.ts';
+import type { HostConfig } from './host-config.ts';
+import type { Logger, ConsoleLog } from './logger.ts';
+import type { VmModule } from './vm-module.ts';
+import type { LeaseClient } from './lease-client.ts';
+import type { ClientServer } from './client-server.ts';
+
+export interface HostContext {
+  cfg: HostConfig;
+  opts: PlatformOptions;
+  log: Logger;
+  console: ConsoleLog;
+  vm: VmModule;
+  /** null under fencing 'none' (and solo) */
+  lease: LeaseClient | null;
+  clients: ClientServer;
+  incarnation: string;
+  vmConfig: VmConfig;
+  /** may this host release output to clients right now (synchronous lease check) */
+  maySend(): boolean;
+  /** something status-relevant changed: report now */
+  changed(): void;
+  /** a one-line note for the driver's event stream (failover steps and the like) */
+  note(msg: string): void;
+}

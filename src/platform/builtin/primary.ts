@@ -1,0 +1,316 @@
+/**
+ * The primary role of a host: runs the VM, serves clients through the output gate, keeps
+ * (re)connecting to its peer's replication listener and, once a backup accepted, sends a full
+ * checkpoint and then one delta per epoch (timer in 'checkpoint' mode; before each burst of
+ * output in 'event' mode). Sending never blocks the event loop: frames go to the socket and
+ * acknowledgements come back asynchronously (epochs are pipelined).
+ */
+import net from 'node:net';
+import type { Vm } from '../../vm/types.ts';
+import { monoMs } from '../types.ts';
+import type { HostContext } from './host-context.ts';
+import { OutputGate } from './output-gate.ts';
+import { ReplLink } from './repl-link.ts';
+import { FrameType, epochHeader, hbPayload, jsonPayload, parseJson, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
+
+/** stop capturing while this much is queued for the backup (bandwidth-limited link) */
+const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
+const MAX_INFLIGHT_EPOCHS = 64;
+const REDIAL_MS = 100;
+const REDIAL_REFUSED_MS = 500;
+
+type LinkState = 'connecting' | 'hello' | 'streaming';
+
+export class PrimaryRole {
+  /** the open epoch: output produced now belongs to it */
+  epoch: number;
+  readonly gate: OutputGate;
+  private link: ReplLink | null = null;
+  private linkState: LinkState = 'connecting';
+  private linkGen = 0;
+  private fullEpoch = -1;
+  private fullAcked = false;
+  private standbyRegistered = false;
+  committedEpoch: number;
+  committedCaptureTime = 0;
+  private lastSentEpoch = -1;
+  private stopped = false;
+  private timers: NodeJS.Timeout[] = [];
+  private dialTimer: NodeJS.Timeout | null = null;
+  private epochTimer: NodeJS.Timeout | null = null;
+  private captureQueued = false;
+  private unsubLine: () => void;
+  private captureTimes: number[] = [];
+  private dialFailures = 0;
+  checkpoints = 0;
+  bytesReplicated = 0;
+  lastDeltaBytes = 0;
+  skippedCaptures = 0;
+
+  constructor(
+    private readonly ctx: HostContext,
+    readonly vm: Vm,
+    readonly startEpoch: number,
+  ) {
+    this.epoch = startEpoch;
+    this.committedEpoch = startEpoch - 1;
+    this.gate = new OutputGate(() => ctx.maySend());
+    ctx.clients.newLineage(startEpoch, ctx.cfg.name);
+    this.unsubLine = vm.onLine((line) => this.onGuestLine(line));
+  }
+
+  start(): void {
+    const o = this.ctx.opts;
+    this.timers.push(setInterval(() => this.heartbeatTick(), o.heartbeatIntervalMs));
+    if (o.mode === 'checkpoint') this.scheduleEpochTimer(monoMs() + o.checkpointIntervalMs);
+    if (!this.ctx.cfg.solo) this.dial();
+  }
+
+  /** a backup holds a complete checkpoint and may take over */
+  get isProtected(): boolean {
+    return this.linkState === 'streaming' && this.fullAcked && (this.ctx.lease === null || this.standbyRegistered);
+  }
+
+  get checkpointsPerSecond(): number {
+    const now = monoMs();
+    while (this.captureTimes.length > 0 && now - this.captureTimes[0] > 1000) this.captureTimes.shift();
+    return this.captureTimes.length;
+  }
+
+  sendToGuest(line: string): void {
+    this.ctx.console.line('>', line);
+    this.vm.sendLine(line);
+  }
+
+  private onGuestLine(line: string): void {
+    const release = this.ctx.clients.route(line);
+    if (!release) return;
+    this.gate.push(this.epoch, release, monoMs());
+    if (this.ctx.opts.mode === 'event' && this.gate.holding) this.queueCapture();
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  private scheduleEpochTimer(at: number): void {
+    if (this.stopped) return;
+    this.epochTimer = setTimeout(() => {
+      const iv = this.ctx.opts.checkpointIntervalMs;
+      this.capture();
+      let next = at + iv;
+      const now = monoMs();
+      if (next < now) next = now + iv - ((now - at) % iv); // fell behind: skip, do not burst
+      this.scheduleEpochTimer(next);
+    }, Math.max(0, at - monoMs()));
+  }
+
+  /** event mode: checkpoint right after the current emulator slice (never inside it) */
+  private queueCapture(): void {
+    if (this.captureQueued) return;
+    this.captureQueued = true;
+    setImmediate(() => {
+      this.captureQueued = false;
+      this.capture();
+    });
+  }
+
+  private capture(): void {
+    const link = this.link;
+    if (this.stopped || !link || link.isClosed || this.linkState !== 'streaming') return;
+    if (link.backlog > MAX_BACKLOG_BYTES || this.lastSentEpoch - this.committedEpoch > MAX_INFLIGHT_EPOCHS) {
+      this.skippedCaptures++;
+      return;
+    }
+    const t = monoMs();
+    const d = this.vm.captureDelta();
+    const bytes = this.ctx.vm.encodeDelta(d);
+    const ep = this.epoch++;
+    const n = link.send(FrameType.DELTA, epochHeader(ep, t), bytes);
+    this.lastSentEpoch = ep;
+    this.noteCheckpoint(t, n);
+    this.lastDeltaBytes = n;
+  }
+
+  private noteCheckpoint(t: number, bytes: number): void {
+    this.checkpoints++;
+    this.bytesReplicated += bytes;
+    this.captureTimes.push(t);
+    if (this.captureTimes.length > 4096) this.captureTimes.splice(0, 2048);
+  }
+
+  // ---------------------------------------------------------------- replication link
+
+  private dial(): void {
+    if (this.stopped || this.link) return;
+    const ep = this.ctx.cfg.links.dialPeer;
+    const sock = net.connect({ host: ep.host, port: ep.port });
+    const link = new ReplLink(sock);
+    this.link = link;
+    this.linkState = 'connecting';
+    sock.once('connect', () => {
+      if (this.link !== link) return;
+      link.lastHeard = monoMs();
+      this.linkState = 'hello';
+      const hello: Hello = { from: this.ctx.cfg.name, incarnation: this.ctx.incarnation, epoch: this.epoch };
+      link.send(FrameType.HELLO, jsonPayload(hello));
+    });
+    link.onFrame = (f) => this.onFrame(link, f);
+    link.onClose = (reason) => this.onLinkClosed(link, reason);
+  }
+
+  private onFrame(link: ReplLink, f: Frame): void {
+    if (this.link !== link) return;
+    switch (f.type) {
+      case FrameType.WELCOME: {
+        const w = parseJson<Welcome>(f.payload);
+        if (!w.ok) {
+          this.ctx.log.warn('peer refused replication', { peerRole: w.role, reason: w.reason });
+          this.refused = true;
+          link.close(`peer refused: ${w.reason ?? w.role}`);
+          return;
+        }
+        this.startStreaming(link);
+        return;
+      }
+      case FrameType.ACK: {
+        const { epoch, time } = readEpochHeader(f.payload);
+        this.onAck(link, epoch, time);
+        return;
+      }
+      case FrameType.HB:
+        return;
+      default:
+        link.close(`unexpected frame type ${f.type}`);
+    }
+  }
+
+  private refused = false;
+
+  private startStreaming(link: ReplLink): void {
+    this.linkGen++;
+    this.linkState = 'streaming';
+    this.fullAcked = false;
+    this.standbyRegistered = false;
+    this.dialFailures = 0;
+    if (this.ctx.opts.outputCommit) this.gate.hold();
+    const t = monoMs();
+    const full = this.vm.captureFull();
+    const bytes = this.ctx.vm.encodeCheckpoint(full);
+    const ep = this.epoch++;
+    this.fullEpoch = ep;
+    const n = link.send(FrameType.FULL, epochHeader(ep, t), bytes);
+    this.lastSentEpoch = ep;
+    this.noteCheckpoint(t, n);
+    this.ctx.log.info('backup joined: full state transfer sent', { epoch: ep, bytes: n, captureMs: +(monoMs() - t).toFixed(2) });
+    this.ctx.note(`full state transfer to the backup (epoch ${ep}, ${n} bytes)`);
+  }
+
+  private onAck(link: ReplLink, epoch: number, captureTime: number): void {
+    if (epoch > this.committedEpoch) {
+      this.committedEpoch = epoch;
+      this.committedCaptureTime = captureTime;
+    }
+    this.gate.ack(epoch);
+    if (!this.fullAcked && epoch >= this.fullEpoch) {
+      this.fullAcked = true;
+      this.ctx.log.info('backup holds a complete checkpoint', { epoch });
+      void this.registerStandby(link);
+      this.ctx.changed();
+    }
+  }
+
+  private async registerStandby(link: ReplLink): Promise<void> {
+    const lease = this.ctx.lease;
+    if (!lease) {
+      this.ctx.changed();
+      return;
+    }
+    const gen = this.linkGen;
+    while (!this.stopped && this.link === link && this.linkGen === gen) {
+      if (await lease.setStandby(this.ctx.cfg.peer)) {
+        if (this.link === link && this.linkGen === gen) {
+          this.standbyRegistered = true;
+          this.ctx.log.info('standby registered at the witness: protected', { standby: this.ctx.cfg.peer });
+          this.ctx.note(`protected: ${this.ctx.cfg.peer} registered as standby`);
+          this.ctx.changed();
+        }
+        return;
+      }
+      if (lease.term === 0) return; // lost the lease: being deposed
+      await sleep(20);
+    }
+  }
+
+  private onLinkClosed(link: ReplLink, reason: string): void {
+    if (this.link !== link) return;
+    const wasStreaming = this.linkState === 'streaming';
+    const wasProtected = this.isProtected;
+    this.link = null;
+    this.linkState = 'connecting';
+    this.fullAcked = false;
+    this.standbyRegistered = false;
+    if (wasStreaming) {
+      this.ctx.log.warn('backup lost', { reason, committedEpoch: this.committedEpoch, held: this.gate.size });
+      this.ctx.note(`backup lost (${reason}); running unprotected`);
+      void this.unprotect();
+      if (wasProtected) this.ctx.changed();
+    } else if (this.dialFailures++ === 0) {
+      this.ctx.log.info('cannot reach the peer for replication (will keep trying)', { reason });
+    }
+    if (!this.stopped) {
+      const delay = this.refused ? REDIAL_REFUSED_MS : REDIAL_MS;
+      this.refused = false;
+      this.dialTimer = setTimeout(() => this.dial(), delay);
+    }
+  }
+
+  /**
+   * The backup is gone: clear the standby at the witness (so a stale backup can never take
+   * over), then release the held output. Under fencing 'none' release at once.
+   */
+  private async unprotect(): Promise<void> {
+    const gen = this.linkGen;
+    const lease = this.ctx.lease;
+    if (lease) {
+      while (!this.stopped && this.linkGen === gen) {
+        if (await lease.setStandby(null)) break;
+        if (lease.term === 0) return;
+        await sleep(20);
+      }
+    }
+    if (!this.stopped && this.linkGen === gen) {
+      this.gate.open();
+      this.ctx.log.info('standby cleared; output released unprotected');
+    }
+  }
+
+  private heartbeatTick(): void {
+    const link = this.link;
+    if (!link || link.isClosed) return;
+    const silent = monoMs() - link.lastHeard;
+    if (this.linkState === 'connecting') {
+      if (silent > Math.max(1000, this.ctx.opts.failoverTimeoutMs)) link.close('connect timed out');
+      return;
+    }
+    link.send(FrameType.HB, hbPayload(monoMs()));
+    if (silent > this.ctx.opts.failoverTimeoutMs) link.close(`no heartbeat from the backup for ${Math.round(silent)} ms`);
+  }
+
+  /** stop serving and replicating; the VM is destroyed; held output is dropped */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    if (this.epochTimer) clearTimeout(this.epochTimer);
+    if (this.dialTimer) clearTimeout(this.dialTimer);
+    this.unsubLine();
+    this.gate.dropAll();
+    const link = this.link;
+    this.link = null;
+    link?.close('primary stopped');
+    this.vm.destroy();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -42,7 +42,7 @@ export function projectAvailability(failuresPerYear: number, outagePerFailureMs:
 
 function validateTarget(target: number): void {
   if (typeof target !== 'number' || !Number.isFinite(target) || target <= 0 || target > 1) {
-    const hint = typeof target === 'number' && target > 1 && target <= 100 ? ` (for ${target} % pass ${target / 100})` : '';
+    const hint = typeof target === 'number' && target > 1 && target <= 100 ? ` (for ${target} % pass ${Number((target / 100).toPrecision(12))})` : '';
     throw new RangeError(`availability target must be a fraction in (0, 1], e.g. 0.99999 for 99.999 %; got ${target}${hint}`);
   }
 }

@@ -61,44 +61,51 @@ export interface PairedOps {
   anomalies: HistoryAnomaly[];
 }
 
+/** Processes that may have several ops in flight (the pipelined final reads). */
+export const CONCURRENT_PROCESSES: ReadonlySet<string> = new Set(['final']);
+
 /**
- * Pair every process's invoke with its next completion (a process has at most one op in
- * flight). Irregularities are returned as anomalies, never thrown: a second invoke while
- * one is in flight leaves the first 'open'; a completion without invoke is dropped. O(n).
+ * Pair every invoke with its completion. A process normally has one op in flight; a
+ * completion is paired with the oldest in-flight op of its process with the same f and
+ * key, which also pairs the pipelined final reads (many keys in flight, one op per key).
+ * Irregularities are returned as anomalies, never thrown: concurrent ops on a
+ * single-flight process (client, probe), a completion with no matching invoke (dropped).
+ * Ops never completed stay 'open' (indeterminate). O(n) for single-flight processes.
  */
 export function pairOps(history: History): PairedOps {
   const ops: Op[] = [];
   const anomalies: HistoryAnomaly[] = [];
-  const inFlight = new Map<string, { op: Op; inv: OpEvent }>();
+  const inFlight = new Map<string, Op[]>();
   for (const e of ordered(history)) {
     if (e.kind !== 'op') continue;
+    let pending = inFlight.get(e.process);
     if (e.type === 'invoke') {
-      const prev = inFlight.get(e.process);
-      if (prev) {
-        anomalies.push({ time: e.time, process: e.process, problem: `invoke while the ${prev.op.f} invoked ${prev.op.invokeTime} ms is in flight; that one is left open` });
+      if (!pending) inFlight.set(e.process, (pending = []));
+      if (pending.length > 0 && !CONCURRENT_PROCESSES.has(e.process)) {
+        const prev = pending[pending.length - 1]!;
+        anomalies.push({ time: e.time, process: e.process, problem: `invoke of ${e.f} while its ${prev.f} invoked ${prev.invokeTime} ms is still in flight` });
       }
       const op: Op = { process: e.process, f: e.f, type: 'open', invokeTime: e.time, completeTime: null };
       if (e.key !== undefined) op.key = e.key;
       if (e.value !== undefined) op.value = e.value;
       if (e.host !== undefined) op.host = e.host;
       ops.push(op);
-      inFlight.set(e.process, { op, inv: e });
+      pending.push(op);
       continue;
     }
-    const cur = inFlight.get(e.process);
-    if (!cur) {
-      anomalies.push({ time: e.time, process: e.process, problem: `${e.type} of ${e.f} without an invoke; dropped` });
+    let idx = -1;
+    if (pending) {
+      if (pending.length === 1) idx = pending[0]!.f === e.f && pending[0]!.key === e.key ? 0 : -1;
+      else idx = pending.findIndex((o) => o.f === e.f && o.key === e.key);
+      if (idx === -1 && pending.length === 1 && e.key === undefined && pending[0]!.f === e.f) idx = 0; // completion without key
+    }
+    if (idx === -1) {
+      anomalies.push({ time: e.time, process: e.process, problem: `${e.type} of ${e.f}${e.key !== undefined ? ` ${e.key}` : ''} matches no op in flight; dropped` });
       continue;
     }
-    inFlight.delete(e.process);
-    const op = cur.op;
-    if (e.f !== op.f) anomalies.push({ time: e.time, process: e.process, problem: `${e.type} of ${e.f} completes an invoked ${op.f}` });
-    if (e.key !== undefined && op.key !== undefined && e.key !== op.key) {
-      anomalies.push({ time: e.time, process: e.process, problem: `${e.type} names key ${e.key} but ${op.key} was invoked` });
-    }
+    const op = pending!.splice(idx, 1)[0]!;
     op.type = e.type;
     op.completeTime = e.time;
-    if (e.key !== undefined && op.key === undefined) op.key = e.key;
     if (e.host !== undefined) op.host = e.host;
     if (e.error !== undefined) op.error = e.error;
     if (e.ticks !== undefined) op.ticks = e.ticks;

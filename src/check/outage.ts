@@ -9,10 +9,11 @@
  * history ends (last success → last probe event) is an open outage: its length is only a
  * lower bound, and the outage verdict fails on it.
  *
- * Each outage is attributed to one fault incident: the earliest fault that started inside
- * the outage, else the latest fault that started before it (a crash between the last
- * success and the first failed probe lies inside; a probe answered just after the fault
- * started puts it before). Outages with no fault before them are unattributed.
+ * Each outage is attributed to one fault incident: among the faults that started before the
+ * service came back, the one whose start is nearest the outage's start (the last success).
+ * A crash usually lies just after the last success; a reply already in flight can put it
+ * just before; an older fault or one starting deep inside the gap (a restart, the next
+ * random fault) is farther away. Outages with no fault before their end are unattributed.
  */
 import type { History } from '../workload/history.ts';
 import { at, listFirst, ms, round } from './format.ts';
@@ -98,14 +99,13 @@ export function findOutages(history: History, opts: OutageOptions = {}): OutageA
 
   const faults = faultWindows(history);
   const attribute = (from: number, to: number): Outage['incident'] => {
-    // earliest fault starting inside (from, to], else the latest starting at or before from
-    let before: FaultWindow | null = null;
+    // the fault starting nearest `from` among those starting before `to` (ties: the earlier)
+    let best: FaultWindow | null = null;
     for (const f of faults) {
-      if (f.start <= from) before = f;
-      else if (f.start <= to) return pick(f);
-      else break;
+      if (f.start > to) break;
+      if (!best || Math.abs(f.start - from) < Math.abs(best.start - from)) best = f;
     }
-    return before ? pick(before) : null;
+    return best ? pick(best) : null;
   };
 
   const outages: Outage[] = [];
@@ -195,13 +195,13 @@ export function describeOutage(o: Outage): string {
 }
 
 /**
- * "The outage lasts at most maxMs": every single outage ≤ maxMs and none still open at the
- * end. Without maxMs the verdict only reports (ok unless the evidence is missing).
+ * "The outage lasts at most maxOutageMs": every single outage ≤ maxOutageMs and none still open at the
+ * end. Without maxOutageMs the verdict only reports (ok unless the evidence is missing).
  */
-export function checkOutage(history: History, opts: OutageOptions & { maxMs?: number; maxListed?: number } = {}): Verdict {
-  if (opts.maxMs !== undefined && !(opts.maxMs >= 0)) throw new RangeError(`maximum outage must be a number of ms ≥ 0; got ${opts.maxMs}`);
+export function checkOutage(history: History, opts: OutageOptions & { maxOutageMs?: number; maxListed?: number } = {}): Verdict {
+  if (opts.maxOutageMs !== undefined && !(opts.maxOutageMs >= 0)) throw new RangeError(`maximum outage must be a number of ms ≥ 0; got ${opts.maxOutageMs}`);
   const a = findOutages(history, opts);
-  const figures: Record<string, number | null | string> = { ...outageFigures(a), limitMs: opts.maxMs ?? null };
+  const figures: Record<string, number | null | string> = { ...outageFigures(a), limitMs: opts.maxOutageMs ?? null };
   const problem = probeEvidenceProblem(a);
   if (problem) return { checker: 'outage', ok: false, category: 'Harness error', summary: `outage unprovable: ${problem}`, figures, details: a };
   const list = listFirst(a.outages.map(describeOutage), opts.maxListed ?? 3);
@@ -210,18 +210,18 @@ export function checkOutage(history: History, opts: OutageOptions & { maxMs?: nu
   if (open) {
     return { checker: 'outage', ok: false, category: 'Availability below target', summary: `service not back when the history ends: ${describeOutage(open)}`, figures, details: a };
   }
-  if (opts.maxMs !== undefined && a.maxMs > opts.maxMs) {
-    const too = a.outages.filter((o) => o.ms > opts.maxMs!);
+  if (opts.maxOutageMs !== undefined && a.maxMs > opts.maxOutageMs) {
+    const too = a.outages.filter((o) => o.ms > opts.maxOutageMs!);
     return {
       checker: 'outage',
       ok: false,
       category: 'Availability below target',
-      summary: `outage ${ms(a.maxMs)} exceeds ${ms(opts.maxMs)}: ${listFirst(too.map(describeOutage), opts.maxListed ?? 3)} (total ${ms(a.totalMs)} in ${a.outages.length} outages)`,
+      summary: `outage ${ms(a.maxMs)} exceeds ${ms(opts.maxOutageMs)}: ${listFirst(too.map(describeOutage), opts.maxListed ?? 3)} (total ${ms(a.totalMs)} in ${a.outages.length} outages)`,
       figures,
       details: a,
     };
   }
-  const limit = opts.maxMs !== undefined ? ` ≤ ${ms(opts.maxMs)}` : '';
+  const limit = opts.maxOutageMs !== undefined ? ` ≤ ${ms(opts.maxOutageMs)}` : '';
   return {
     checker: 'outage',
     ok: true,

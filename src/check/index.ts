@@ -1,0 +1,30 @@
+/** Checkers: pure functions history → verdict (+ figures). See README.md. */
+export { CATEGORIES, type Category, type Figure, type Verdict } from './types.ts';
+export {
+  ordered,
+  historySpan,
+  pairOps,
+  faultWindows,
+  faultLabel,
+  roleEvents,
+  isProbe,
+  isClient,
+  isFinal,
+  CONCURRENT_PROCESSES,
+  type Op,
+  type Outcome,
+  type PairedOps,
+  type HistoryAnomaly,
+  type FaultWindow,
+} from './ops.ts';
+export { checkHistory } from './history-check.ts';
+export { checkLostWrites, type LostWritesOptions, type KeyOutcome, type KeyStatus, type LostWritesDetails } from './lost-writes.ts';
+export { checkRollback, type RollbackViolation } from './rollback.ts';
+export { checkSplitBrain, servingRuns, type ServingRun, type Overlap } from './split-brain.ts';
+export { checkOutage, findOutages, type OutageOptions, type Outage, type Incident, type OutageAnalysis } from './outage.ts';
+export { checkAvailability, projectAvailability, downtimeBudgetSeconds, SECONDS_PER_YEAR, type AvailabilityOptions } from './availability.ts';
+export { checkFailover, findFailovers, checkPromotion, DEFAULT_FAILOVER_FAULTS, type FailoverOptions, type Failover, type PromotionOptions } from './failover.ts';
+export { checkStaysFenced, type FencingOptions } from './fencing.ts';
+export { checkCommitLatency, commitLatency, autoBucketMs, type CommitLatencyOptions, type LatencyStats, type LatencyBucket } from './latency.ts';
+export { percentileSorted, median, sortedAsc } from './stats.ts';
+export { pct, ms, round } from './format.ts';

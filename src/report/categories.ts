@@ -1,0 +1,45 @@
+/**
+ * Allure categories (the content of categories.json in the results folder) for the six
+ * verdict categories, and the failure message format they match: "[State loss] …".
+ * Allure matches messageRegex against the whole message (Java String.matches), so each
+ * regex is wrapped in (?s).* … .* to allow text and newlines around the tag.
+ */
+import { CATEGORIES, type Category, type Verdict } from '../check/types.ts';
+
+export interface AllureCategory {
+  name: string;
+  description?: string;
+  messageRegex?: string;
+  matchedStatuses?: ('failed' | 'broken' | 'passed' | 'skipped' | 'unknown')[];
+}
+
+const DESCRIPTIONS: Record<Category, string> = {
+  'State loss': 'An acknowledged write was missing after failover (or NIL).',
+  Rollback: 'A client saw state go backwards: an older value or fewer ticks than it had already seen.',
+  'Split brain': 'Two hosts served as primary at the same time, or a fenced primary served.',
+  'Availability below target': 'The outage was longer than allowed, or the projected availability misses the target.',
+  'Slow failover': 'The backup took longer than allowed to serve after the primary failed.',
+  'Harness error': 'The evidence was missing or malformed, so nothing could be proven (not a platform verdict).',
+};
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** the tag the harness puts in front of a failure message: "[State loss]" */
+export function categoryTag(category: Category): string {
+  return `[${category}]`;
+}
+
+/** "[State loss] 3 of 40 keys lost …" — what a failing step's error message should be */
+export function failureMessage(verdict: Verdict): string {
+  return `${categoryTag(verdict.category ?? 'Harness error')} ${verdict.summary}`;
+}
+
+/** the categories.json content (an array; JSON.stringify it into the results folder) */
+export function allureCategories(): AllureCategory[] {
+  return CATEGORIES.map((name) => ({
+    name,
+    description: DESCRIPTIONS[name],
+    messageRegex: `(?s).*${escapeRegex(categoryTag(name))}.*`,
+    matchedStatuses: ['failed', 'broken'],
+  }));
+}

@@ -1,0 +1,8 @@
+/** Plots (vega-lite specs + headless SVG rendering) and text/report helpers. See README.md. */
+export { renderSvg, type RenderOptions } from './render.ts';
+export { timelineSpec, type TimelineOptions } from './timeline.ts';
+export { latencySpec, type LatencyPlotOptions } from './latency-plot.ts';
+export { throughputSpec, type ThroughputPlotOptions } from './throughput-plot.ts';
+export { formatVerdictTable, type VerdictTableOptions, type VerdictRow } from './verdict-table.ts';
+export { allureCategories, failureMessage, categoryTag, type AllureCategory } from './categories.ts';
+export { laneOrder } from './lanes.ts';

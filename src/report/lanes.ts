@@ -1,0 +1,88 @@
+/** Shared pieces of the plots: time conversion, lane order, fault / outage annotations. */
+import type { FaultWindow } from '../check/ops.ts';
+import { faultLabel } from '../check/ops.ts';
+
+/** history times are ms; plots show seconds */
+export const sec = (ms: number): number => ms / 1000;
+
+/** "host a", "host b", then clients c0, c1, … c10 in numeric order, probes, final, the rest */
+export function laneOrder(lanes: Iterable<string>): string[] {
+  const rank = (l: string): [number, number, string] => {
+    if (l.startsWith('host ')) return [0, 0, l];
+    const c = /^c(\d+)$/.exec(l);
+    if (c) return [1, Number(c[1]), l];
+    if (l.startsWith('probe:')) return [2, 0, l];
+    if (l === 'final') return [3, 0, l];
+    return [4, 0, l];
+  };
+  return [...new Set(lanes)].sort((a, b) => {
+    const x = rank(a);
+    const y = rank(b);
+    return x[0] - y[0] || x[1] - y[1] || x[2].localeCompare(y[2]);
+  });
+}
+
+export interface Band {
+  t0: number;
+  t1: number;
+  label: string;
+  /** stacking row of the label above the plot (0 = nearest) */
+  level: number;
+}
+
+/**
+ * Fault windows and outages as shaded bands in seconds (an open fault window lasts until
+ * `end`, ms), with label rows assigned together so that no two labels overlap (up to 3
+ * rows above the plot). `msPerPx` is the plot's time resolution.
+ */
+export function annotationBands(
+  faults: readonly FaultWindow[],
+  outages: readonly { from: number; to: number; ms: number; open?: boolean }[],
+  end: number,
+  msPerPx: number,
+): { faults: Band[]; outages: Band[] } {
+  const items = [
+    ...faults.map((f) => ({ kind: 'fault' as const, t0: f.start, t1: f.end ?? Math.max(end, f.start), label: `${faultLabel(f)}${f.end === null ? ' (no end)' : ''}` })),
+    ...outages.map((o) => ({ kind: 'outage' as const, t0: o.from, t1: o.to, label: `outage ${Math.round(o.ms)} ms${o.open ? '+' : ''}` })),
+  ].sort((a, b) => a.t0 - b.t0);
+  const lastEnd = [-Infinity, -Infinity, -Infinity];
+  const out = { faults: [] as Band[], outages: [] as Band[] };
+  for (const it of items) {
+    let level = lastEnd.findIndex((e) => e <= it.t0);
+    if (level === -1) level = lastEnd.indexOf(Math.min(...lastEnd));
+    lastEnd[level] = it.t0 + (it.label.length * 6 + 8) * msPerPx; // ~6 px per character at font size 10
+    (it.kind === 'fault' ? out.faults : out.outages).push({ t0: sec(it.t0), t1: sec(it.t1), label: it.label, level });
+  }
+  return out;
+}
+
+type Layer = Record<string, unknown>;
+
+/** shaded rectangles spanning the plot height + their labels above the plot */
+export function bandLayers(bands: readonly Band[], fill: string, opacity: number, textColor: string): Layer[] {
+  if (bands.length === 0) return [];
+  const layers: Layer[] = [
+    {
+      data: { values: bands },
+      mark: { type: 'rect', color: fill, opacity },
+      encoding: {
+        x: { field: 't0', type: 'quantitative' },
+        x2: { field: 't1' },
+        tooltip: [{ field: 'label', type: 'nominal' }],
+      },
+    },
+  ];
+  for (const level of [0, 1, 2]) {
+    if (!bands.some((b) => b.level === level)) continue;
+    layers.push({
+      data: { values: bands.filter((b) => b.level === level) },
+      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 2, fontSize: 10, color: textColor },
+      encoding: {
+        x: { field: 't0', type: 'quantitative' },
+        y: { value: -3 - 12 * level },
+        text: { field: 'label', type: 'nominal' },
+      },
+    });
+  }
+  return layers;
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CATEGORIES, type Verdict } from '../../src/check/index.ts';
+import { allureCategories, failureMessage, formatVerdictTable } from '../../src/report/index.ts';
+
+const verdicts: Verdict[] = [
+  { checker: 'lost-writes', ok: true, summary: 'all 40 keys intact', figures: {} },
+  { checker: 'outage', ok: false, category: 'Availability below target', summary: 'outage 812 ms exceeds 500 ms:\n detail', figures: {} },
+  { checker: 'commit-latency', ok: false, summary: 'p99 250 ms ≥ 200 ms', figures: {} },
+];
+
+describe('formatVerdictTable', () => {
+  it('prints aligned plain-text columns, one line per verdict', () => {
+    const out = formatVerdictTable('Primary crash', verdicts);
+    const lines = out.split('\n');
+    assert.equal(lines[0], 'Scenario: Primary crash — 2 of 3 checks FAILED');
+    assert.equal(lines.length, 5);
+    assert.match(lines[1]!, /^ {2}CHECK +RESULT +CATEGORY +SUMMARY$/);
+    const col = (s: string) => lines[1]!.indexOf(s);
+    for (const l of lines.slice(2)) {
+      assert.match(l.slice(col('RESULT')), /^(PASS|FAIL) /);
+      assert.notEqual(l.slice(col('SUMMARY'), col('SUMMARY') + 1), ' ');
+    }
+    assert.match(lines[3]!, /FAIL +Availability below target +outage 812 ms exceeds 500 ms: detail$/);
+    assert.match(lines[4]!, /FAIL +uncategorized/);
+    assert.doesNotMatch(out, /\x1b\[/); // no colour codes
+  });
+
+  it('accepts the harness records { pair, step, verdict } and cuts summaries when asked', () => {
+    const out = formatVerdictTable('s', [{ pair: 'kv', step: 'x', verdict: verdicts[0]! }], { maxSummary: 8 });
+    assert.match(out, /all 40 …$/);
+    assert.match(out, /^ {2}kv\/lost-writes +PASS/m);
+    assert.equal(formatVerdictTable('empty', []), 'Scenario: empty — no verdicts');
+  });
+});
+
+describe('Allure categories', () => {
+  const asJs = (re: string) => new RegExp(`^(?:${re.replace(/^\(\?s\)/, '')})$`, 's'); // Java String.matches semantics
+
+  it('has the six categories, each matching its tagged failure message (also multi-line)', () => {
+    const cats = allureCategories();
+    assert.deepEqual(cats.map((c) => c.name), [...CATEGORIES]);
+    for (const c of cats) {
+      assert.ok(c.matchedStatuses?.includes('failed'));
+      const re = asJs(c.messageRegex!);
+      assert.ok(re.test(`[${c.name}] something happened`), c.name);
+      assert.ok(re.test(`VerdictFailure: [${c.name}] evidence\n    at step (steps/x.ts:1:1)`), `${c.name} multi-line`);
+      for (const other of cats.filter((o) => o !== c)) assert.ok(!re.test(`[${other.name}] x`), `${c.name} must not match ${other.name}`);
+    }
+    assert.doesNotThrow(() => JSON.parse(JSON.stringify(cats)));
+  });
+
+  it('failureMessage tags the summary with the category', () => {
+    assert.equal(failureMessage(verdicts[1]!), '[Availability below target] outage 812 ms exceeds 500 ms:\n detail');
+    assert.equal(failureMessage({ checker: 'x', ok: false, summary: 'no category', figures: {} }), '[Harness error] no category');
+    assert.ok(asJs(allureCategories()[0]!.messageRegex!).test(failureMessage({ checker: 'lost-writes', ok: false, category: 'State loss', summary: '3 keys lost', figures: {} })));
+  });
+});

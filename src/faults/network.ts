@@ -2,12 +2,15 @@
  * Network faults on the links of a pair, as Toxiproxy toxics. Choices:
  * - partition = a `timeout` toxic with timeout 0 on each direction cut: bytes stop and are held,
  *   connections stay open, as when packets are dropped (the case failure detectors find hard:
- *   silence, not a reset). Healing releases what was held, as TCP retransmission would.
+ *   silence, not a reset). Healing releases what was held, as TCP retransmission would. A
+ *   disabled proxy would instead refuse and reset connections: a crash of the link's far end,
+ *   not a partition.
  * - latency / bandwidth = the toxics of the same names.
- * Every toxic added is remembered so that `heal` removes exactly those and re-enables the
- * pair's proxies; nothing of another pair is touched.
+ * Each call adds one group of toxics and returns its id; `remove(id)` takes exactly that group
+ * away, `heal()` every group, and re-enables the pair's proxies. Nothing of another pair is
+ * touched.
  */
-import type Toxiproxy from 'toxiproxy-node-client';
+import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { LinkTarget } from '../harness/links.ts';
 
 interface Applied {
@@ -16,27 +19,27 @@ interface Applied {
 }
 
 export class NetworkFaults {
-  private applied: Applied[] = [];
+  private groups = new Map<number, Applied[]>();
   private seq = 0;
 
   constructor(private readonly toxiproxy: Toxiproxy, private readonly proxyNames: readonly string[]) {}
 
-  async partition(targets: readonly LinkTarget[]): Promise<void> {
-    await this.addAll(targets, 'timeout', { timeout: 0 });
+  partition(targets: readonly LinkTarget[]): Promise<number> {
+    return this.add(targets, 'timeout', { timeout: 0 });
   }
 
-  async latency(targets: readonly LinkTarget[], latencyMs: number, jitterMs: number): Promise<void> {
-    await this.addAll(targets, 'latency', { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) });
+  latency(targets: readonly LinkTarget[], latencyMs: number, jitterMs: number): Promise<number> {
+    return this.add(targets, 'latency', { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) });
   }
 
-  async bandwidth(targets: readonly LinkTarget[], rateKBps: number): Promise<void> {
-    await this.addAll(targets, 'bandwidth', { rate: Math.round(rateKBps) });
+  bandwidth(targets: readonly LinkTarget[], rateKBps: number): Promise<number> {
+    return this.add(targets, 'bandwidth', { rate: Math.max(1, Math.round(rateKBps)) });
   }
 
-  /** remove every toxic this object added and make sure every proxy of the pair is enabled */
-  async heal(): Promise<void> {
-    const applied = this.applied;
-    this.applied = [];
+  /** take one group of toxics away */
+  async remove(group: number): Promise<void> {
+    const applied = this.groups.get(group) ?? [];
+    this.groups.delete(group);
     for (const a of applied) {
       try {
         const proxy = await this.toxiproxy.get(a.proxy);
@@ -46,6 +49,11 @@ export class NetworkFaults {
         /* already gone (proxy removed or reset) */
       }
     }
+  }
+
+  /** remove every toxic this object added and make sure every proxy of the pair is enabled */
+  async heal(): Promise<void> {
+    for (const group of [...this.groups.keys()]) await this.remove(group);
     for (const name of this.proxyNames) {
       try {
         const proxy = await this.toxiproxy.get(name);
@@ -56,17 +64,20 @@ export class NetworkFaults {
     }
   }
 
-  get active(): number {
-    return this.applied.length;
+  get activeGroups(): number {
+    return this.groups.size;
   }
 
-  private async addAll(targets: readonly LinkTarget[], type: string, attributes: Record<string, number>): Promise<void> {
-    const id = ++this.seq;
+  private async add(targets: readonly LinkTarget[], type: string, attributes: Record<string, number>): Promise<number> {
+    const group = ++this.seq;
+    const applied: Applied[] = [];
+    this.groups.set(group, applied);
     for (const t of targets) {
       const proxy = await this.toxiproxy.get(t.proxy);
-      const name = `ftchaos-${type}-${id}-${t.stream}`;
+      const name = `ftchaos-${type}-${group}-${t.stream}`;
       await proxy.addToxic({ name, type: type as never, stream: t.stream, toxicity: 1, attributes: attributes as never });
-      this.applied.push({ proxy: t.proxy, toxic: name });
+      applied.push({ proxy: t.proxy, toxic: name });
     }
+    return group;
   }
 }

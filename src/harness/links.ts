@@ -16,7 +16,7 @@
  * Probes dial each host's client listener directly (not through a proxy): they ask whether a
  * host *serves*, which the split-brain checker needs even when clients cannot reach it.
  */
-import type Toxiproxy from 'toxiproxy-node-client';
+import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { Endpoint, HostName, PairLayout } from '../platform/types.ts';
 import { freePort } from './ports.ts';
 

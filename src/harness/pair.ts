@@ -2,7 +2,7 @@
  * One protected pair under test: its platform, its links (proxies), its workload clients and
  * probes, and the fault windows it has open. Everything it starts it also stops (`teardown`).
  */
-import type Toxiproxy from 'toxiproxy-node-client';
+import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { FtPlatform, HostName, PairLayout, PlatformOptions, PairStatus } from '../platform/types.ts';
 import type { Recorder } from '../workload/recorder.ts';
 import { KvClient } from '../workload/client.ts';
@@ -10,6 +10,7 @@ import { Probe } from '../workload/probe.ts';
 import { finalReads, type FinalReadResult } from '../workload/final-reads.ts';
 import { createPairLinks, type PairLinks } from './links.ts';
 import { NetworkFaults } from '../faults/network.ts';
+import { LinkFaults } from './link-faults.ts';
 import { StepInputError } from './params.ts';
 
 export interface PlatformConfig {
@@ -17,6 +18,8 @@ export interface PlatformConfig {
   options: Partial<PlatformOptions>;
   layout: PairLayout;
   logDir: string;
+  /** where clients connect to each host (the client-link proxies) */
+  clientEndpoints: Record<HostName, import('../platform/types.ts').Endpoint>;
 }
 export type PlatformFactory = (cfg: PlatformConfig) => FtPlatform;
 
@@ -49,6 +52,8 @@ export class PairUnderTest {
   private crashed: { host: HostName; faultId: number }[] = [];
   private unsubscribe: () => void = () => {};
   private tornDown = false;
+  /** network faults on this pair's links, named by role */
+  readonly linkFaults: LinkFaults;
 
   private constructor(
     readonly name: string,
@@ -57,7 +62,12 @@ export class PairUnderTest {
     readonly platform: FtPlatform,
     readonly net: NetworkFaults,
     private readonly ctx: PairContext,
-  ) {}
+  ) {
+    this.linkFaults = new LinkFaults(name, links, net, ctx.recorder, () => {
+      const st = platform.status();
+      return { primary: st.primary, backup: st.backup };
+    });
+  }
 
   /** create proxies for every link, start the platform on them and wait until protected */
   static async start(name: string, options: Partial<PlatformOptions>, ctx: PairContext): Promise<PairUnderTest> {
@@ -65,7 +75,7 @@ export class PairUnderTest {
     const net = new NetworkFaults(ctx.toxiproxy, links.proxies.map((p) => p.name));
     let platform: FtPlatform;
     try {
-      platform = ctx.platformFactory({ pair: name, options, layout: links.layout, logDir: ctx.logDir });
+      platform = ctx.platformFactory({ pair: name, options, layout: links.layout, logDir: ctx.logDir, clientEndpoints: links.clientEndpoints });
     } catch (err) {
       await removeProxies(ctx.toxiproxy, links);
       throw err;
@@ -123,10 +133,11 @@ export class PairUnderTest {
 
   async crash(role: RoleName): Promise<ProcessFault> {
     const host = this.hostWithRole(role);
+    const time = this.ctx.recorder.now();
     const faultId = this.ctx.recorder.faultStart('crash', host, { role, pair: this.name });
     await this.platform.crash(host);
     this.crashed.push({ host, faultId });
-    return this.noteFault('crash', host, role, faultId);
+    return this.noteFault('crash', host, role, faultId, time);
   }
 
   async crashHost(host: HostName): Promise<void> {
@@ -138,9 +149,10 @@ export class PairUnderTest {
   /** SIGSTOP the host with `role`, keep it stopped for ms, then SIGCONT */
   async hang(role: RoleName, ms: number, waitForIt: (ms: number) => Promise<void>): Promise<ProcessFault> {
     const host = this.hostWithRole(role);
+    const time = this.ctx.recorder.now();
     const faultId = this.ctx.recorder.faultStart('hang', host, { role, pair: this.name, ms });
     await this.platform.hang(host);
-    const fault = this.noteFault('hang', host, role, faultId);
+    const fault = this.noteFault('hang', host, role, faultId, time);
     try {
       await waitForIt(ms);
     } finally {
@@ -187,6 +199,7 @@ export class PairUnderTest {
     if (this.tornDown) return;
     this.tornDown = true;
     await this.stopWorkload().catch(() => {});
+    await this.linkFaults.healAll().catch(() => {});
     this.unsubscribe();
     await this.platform.stop().catch(() => {});
     for (const c of this.crashed) this.ctx.recorder.faultEnd(c.faultId, 'crash', c.host);
@@ -194,8 +207,8 @@ export class PairUnderTest {
     await removeProxies(this.ctx.toxiproxy, this.links);
   }
 
-  private noteFault(kind: 'crash' | 'hang', host: HostName, role: RoleName, faultId: number): ProcessFault {
-    const fault: ProcessFault = { kind, host, role, other: host === 'a' ? 'b' : 'a', time: this.ctx.recorder.now(), faultId };
+  private noteFault(kind: 'crash' | 'hang', host: HostName, role: RoleName, faultId: number, time: number): ProcessFault {
+    const fault: ProcessFault = { kind, host, role, other: host === 'a' ? 'b' : 'a', time, faultId };
     this.processFaults.push(fault);
     return fault;
   }

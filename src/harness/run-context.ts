@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import type Toxiproxy from 'toxiproxy-node-client';
+import type { Toxiproxy } from 'toxiproxy-node-client';
 import { connectToxiproxy } from '../toxiproxy/connect.ts';
 import { platformDrivers } from './platforms.ts';
 import type { PlatformFactory } from './pair.ts';

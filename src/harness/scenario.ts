@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type Toxiproxy from 'toxiproxy-node-client';
+import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { PlatformOptions } from '../platform/types.ts';
 import { Recorder } from '../workload/recorder.ts';
 import { PairUnderTest, type PlatformFactory } from './pair.ts';
@@ -76,7 +76,7 @@ export class ScenarioRuntime {
     let done = this.settled.get(name);
     if (!done) {
       done = (async () => {
-        await pair.net.heal();
+        await pair.linkFaults.healAll();
         this.recorder.mark('healed', { pair: name });
         await pair.platform.waitFor((s) => s.primary !== null, 5000, 'a serving primary').catch(() => {
           this.recorder.mark('no primary before final reads', { pair: name });

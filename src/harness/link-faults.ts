@@ -1,0 +1,104 @@
+/**
+ * The network faults QA names in steps, resolved against the pair's roles at the moment of
+ * the fault (see links.ts for the naming rule), applied as toxics, and recorded in the
+ * history as fault windows (start when applied, end when healed).
+ */
+import type { HostName } from '../platform/types.ts';
+import type { Recorder } from '../workload/recorder.ts';
+import type { NetworkFaults } from '../faults/network.ts';
+import {
+  clientLinkOf, isolationOf, replicationBoth, replicationDirection, type LinkTarget, type PairLinks,
+} from './links.ts';
+import { StepInputError } from './params.ts';
+
+export interface RolesNow {
+  primary: HostName | null;
+  backup: HostName | null;
+}
+
+interface Window {
+  group: number;
+  faultId: number;
+  fault: string;
+  target: string;
+}
+
+export class LinkFaults {
+  private open: Window[] = [];
+
+  constructor(
+    private readonly pair: string,
+    private readonly links: PairLinks,
+    private readonly net: NetworkFaults,
+    private readonly recorder: Recorder,
+    private readonly roles: () => RolesNow,
+  ) {}
+
+  private primary(): HostName {
+    const p = this.roles().primary;
+    if (!p) throw new StepInputError(`pair "${this.pair}" has no primary now, so its links cannot be named by role`);
+    return p;
+  }
+
+  private otherOf(h: HostName): HostName {
+    return h === 'a' ? 'b' : 'a';
+  }
+
+  /** apply one group of toxics and open its window; returns the window's group id */
+  private async apply(fault: string, target: string, targets: LinkTarget[], act: (t: LinkTarget[]) => Promise<number>, detail: Record<string, unknown> = {}): Promise<number> {
+    const faultId = this.recorder.faultStart(fault, target, { pair: this.pair, ...detail, links: targets.map((t) => `${t.proxy}/${t.stream}`) });
+    const group = await act(targets);
+    this.open.push({ group, faultId, fault, target });
+    return group;
+  }
+
+  partitionReplication(): Promise<number> {
+    return this.apply('partition', 'replication', replicationBoth(this.links), (t) => this.net.partition(t));
+  }
+
+  /** only the bytes the current primary sends to the backup stop */
+  partitionReplicationOneWay(): Promise<number> {
+    const p = this.primary();
+    return this.apply('partition', 'replication', replicationDirection(this.links, p, this.otherOf(p)), (t) => this.net.partition(t), { direction: 'primary->backup' });
+  }
+
+  /** cut the primary from backup, witness and clients; recorded with the host as target (a failover fault) */
+  isolatePrimary(): Promise<number> {
+    const p = this.primary();
+    return this.apply('isolation', p, isolationOf(this.links, p), (t) => this.net.partition(t), { role: 'primary' });
+  }
+
+  partitionClientLinkOfPrimary(): Promise<number> {
+    const p = this.primary();
+    return this.apply('partition', `client->${p}`, clientLinkOf(this.links, p), (t) => this.net.partition(t), { role: 'primary' });
+  }
+
+  latencyOnReplication(latencyMs: number, jitterMs: number): Promise<number> {
+    return this.apply('latency', 'replication', replicationBoth(this.links), (t) => this.net.latency(t, latencyMs, jitterMs), { latencyMs, jitterMs });
+  }
+
+  bandwidthOnReplication(rateKBps: number): Promise<number> {
+    return this.apply('bandwidth', 'replication', replicationBoth(this.links), (t) => this.net.bandwidth(t, rateKBps), { rateKBps });
+  }
+
+  /** heal one window */
+  async end(group: number): Promise<void> {
+    const w = this.open.find((x) => x.group === group);
+    await this.net.remove(group);
+    if (w) {
+      this.open = this.open.filter((x) => x !== w);
+      this.recorder.faultEnd(w.faultId, w.fault, w.target);
+    }
+  }
+
+  /** heal everything and close every open window */
+  async healAll(): Promise<void> {
+    await this.net.heal();
+    for (const w of this.open) this.recorder.faultEnd(w.faultId, w.fault, w.target);
+    this.open = [];
+  }
+
+  get openWindows(): number {
+    return this.open.length;
+  }
+}

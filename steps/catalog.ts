@@ -3,5 +3,6 @@ import type { StepDef } from './support/define.ts';
 import pairSteps from './pair.steps.ts';
 import faultSteps from './faults.steps.ts';
 import checkSteps from './checks.steps.ts';
+import networkSteps from './network.steps.ts';
 
-export const allSteps: StepDef[] = [...pairSteps, ...faultSteps, ...checkSteps];
+export const allSteps: StepDef[] = [...pairSteps, ...faultSteps, ...networkSteps, ...checkSteps];

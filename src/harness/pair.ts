@@ -94,7 +94,22 @@ export class PairUnderTest {
       await pair.teardown();
       throw err;
     }
+    pair.startSampling();
     return pair;
+  }
+
+  private sampler: NodeJS.Timeout | null = null;
+
+  /** the platform's replication figures into the history every 250 ms ("metrics" marks) */
+  private startSampling(): void {
+    this.sampler = setInterval(() => {
+      const s = this.platform.status();
+      this.ctx.recorder.mark('metrics', {
+        pair: this.name, bytesReplicated: s.bytesReplicated, checkpointsPerSecond: s.checkpointsPerSecond,
+        lagMs: s.lagMs, lastCommittedEpoch: s.lastCommittedEpoch, protected: s.protected,
+      });
+    }, 250);
+    this.sampler.unref();
   }
 
   status(): PairStatus {
@@ -171,6 +186,25 @@ export class PairUnderTest {
     return last.host;
   }
 
+  get recorder(): Recorder {
+    return this.ctx.recorder;
+  }
+
+  /**
+   * Bring a fenced or crashed host back as a fresh process that rejoins as backup; a fenced
+   * (still running) process is killed first. Closes the host's open crash window, if any.
+   */
+  async restartHost(host: HostName): Promise<void> {
+    const st = this.status().hosts[host];
+    if (st.alive) await this.platform.crash(host);
+    const i = this.crashed.findIndex((c) => c.host === host);
+    await this.platform.restart(host);
+    if (i >= 0) {
+      const [c] = this.crashed.splice(i, 1);
+      this.ctx.recorder.faultEnd(c!.faultId, 'crash', host);
+    }
+  }
+
   lastProcessFault(): ProcessFault {
     const f = this.processFaults.at(-1);
     if (!f) throw new StepInputError(`no host of pair "${this.name}" has crashed or hung yet`);
@@ -198,6 +232,7 @@ export class PairUnderTest {
   async teardown(): Promise<void> {
     if (this.tornDown) return;
     this.tornDown = true;
+    if (this.sampler) clearInterval(this.sampler);
     await this.stopWorkload().catch(() => {});
     await this.linkFaults.healAll().catch(() => {});
     this.unsubscribe();

@@ -58,6 +58,14 @@ export class ScenarioRuntime {
     return pair;
   }
 
+  /** seeds used by steps (e.g. random faults), for the report's environment and replay */
+  readonly seedsUsed: number[] = [];
+
+  noteSeed(seed: number): void {
+    this.seedsUsed.push(seed);
+    this.recorder.mark('seed', { seed });
+  }
+
   pair(name: string): PairUnderTest {
     const p = this.pairs.get(name);
     if (!p) {

@@ -25,4 +25,10 @@ export const parameterTypes: ParamDef[] = [
     meaning: 'a bandwidth: "256 KB/s", "1 MB/s"',
     transformer: (s) => parseRateKBps(s),
   },
+  {
+    name: 'faultKinds',
+    regexp: /[a-z_]+(?:\s*,\s*[a-z_]+)*/,
+    meaning: 'a comma-separated list of fault kinds: crash, hang, partition, latency',
+    transformer: (s) => s,
+  },
 ];

@@ -15,6 +15,7 @@ export class Recorder {
   readonly origin: number;
   private out: WriteStream | null;
   private faultIds = 0;
+  private waiters = new Set<{ pred: (e: HistoryEvent) => boolean; done: (e: HistoryEvent | null) => void }>();
 
   constructor(readonly path: string | null, origin = monoMs()) {
     this.origin = origin;
@@ -40,6 +41,7 @@ export class Recorder {
     const event = { ...e, time: e.time ?? this.now() } as unknown as E;
     this.events.push(event);
     this.out?.write(JSON.stringify(event) + '\n');
+    for (const w of this.waiters) if (w.pred(event)) w.done(event);
     return event;
   }
 
@@ -60,6 +62,27 @@ export class Recorder {
 
   mark(label: string, detail?: Record<string, unknown>): void {
     this.record({ kind: 'mark', label, ...(detail ? { detail } : {}) });
+  }
+
+  /**
+   * The first event (already recorded or still to come) that satisfies `pred`; null when
+   * none arrives within timeoutMs.
+   */
+  waitForEvent(pred: (e: HistoryEvent) => boolean, timeoutMs: number): Promise<HistoryEvent | null> {
+    const seen = this.events.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const w = {
+        pred,
+        done: (e: HistoryEvent | null) => {
+          clearTimeout(timer);
+          this.waiters.delete(w);
+          resolve(e);
+        },
+      };
+      const timer = setTimeout(() => w.done(null), timeoutMs);
+      this.waiters.add(w);
+    });
   }
 
   /** flush and close the file; the in-memory events stay readable */

@@ -10,6 +10,7 @@ import {
   decodeDelta,
   encodeCheckpoint,
   encodeDelta,
+  prewarmVm,
   restoreVm,
   type Checkpoint,
   type V86Vm,
@@ -152,6 +153,17 @@ async function main() {
     r.destroy();
   }
   console.log(`restoreVm                         p50 ${f(pct(rs, 50), 1)} ms  (to first reply p50 ${f(pct(firsts, 50), 1)} ms)`);
+  const warm: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 8); i++) {
+    const cp = vm.captureFull();
+    await prewarmVm();
+    t = performance.now();
+    const r = await restoreVm(cp);
+    await ask(r, 'r2 PING');
+    warm.push(performance.now() - t);
+    r.destroy();
+  }
+  console.log(`restoreVm after prewarmVm()       to first reply p50 ${f(pct(warm, 50), 1)} ms  max ${f(Math.max(...warm), 1)} ms`);
 
   // WORK progress while capturing every 25 ms vs not
   const rate = async (capture: boolean) => {

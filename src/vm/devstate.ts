@@ -9,8 +9,10 @@
  * changed and the 4 KiB chunks of device buffers that changed (idle: ~0.5 KB instead of the
  * ~1.4 MB of a full device state).
  *
- * The JSON info block also carries a chain tag {vm, seq} identifying the capture; deltas name
- * the capture they apply to, so applying one to the wrong base fails instead of corrupting.
+ * The JSON info block also carries a tag: the capture's chain position {vm, seq} (deltas name
+ * the capture they apply to, so applying one to the wrong base fails instead of corrupting),
+ * and the guest's partial serial output line (bytes of a line the guest had begun writing when
+ * the state was captured: a restored guest writes only the rest of that line).
  */
 import type { TypedArrayLike, V86Bitmap, V86Cpu } from './v86.ts';
 
@@ -20,11 +22,21 @@ const DELTA_MAGIC = 0x56444446; // "FDDV"
 const CHUNK = 4096;
 /** flags of a device delta */
 const FULL_LAYOUT = 1;
-const HEADER = 40;
+const HEADER = 44;
 
 export interface Chain {
   vm: number;
   seq: number;
+}
+
+/** what the info block's "ftchaos" key holds */
+interface Tag extends Chain {
+  /** partial serial output line, base64 (absent when empty) */
+  out?: string;
+}
+
+function tagOf(chain: Chain, out: Uint8Array): Tag {
+  return out.length ? { vm: chain.vm, seq: chain.seq, out: Buffer.from(out).toString('base64') } : { vm: chain.vm, seq: chain.seq };
 }
 
 interface SavedTyped {
@@ -125,11 +137,11 @@ export class DeviceCapture {
   }
 
   /** full device state in v86's saved-state format; becomes the baseline for delta() */
-  full(chain: Chain): Uint8Array {
+  full(chain: Chain, partialOutput: Uint8Array): Uint8Array {
     const { parts, buffers } = this.collect();
     this.prevParts = parts;
     this.prev = buffers.map((b) => b.slice());
-    return buildBlob(infoJson(parts, this.prev, chain), this.prev);
+    return buildBlob(infoJson(parts, this.prev, tagOf(chain, partialOutput)), this.prev);
   }
 
   /** make `blob` (as restored) the baseline for delta() */
@@ -140,7 +152,7 @@ export class DeviceCapture {
   }
 
   /** what changed since the last capture, in the form applyDeviceDelta() takes */
-  delta(base: Chain, chain: Chain): Uint8Array {
+  delta(base: Chain, chain: Chain, partialOutput: Uint8Array): Uint8Array {
     if (!this.prev || !this.prevParts) throw new Error('src/vm: no device baseline (captureFull() first)');
     const { parts, buffers } = this.collect();
     const prev = this.prev;
@@ -177,7 +189,7 @@ export class DeviceCapture {
     this.prevParts = parts;
     const bufs = this.prev!;
     const partBytes = changedParts.map((i) => enc.encode(parts[i]));
-    let size = HEADER + 4 * bufs.length;
+    let size = HEADER + align4(partialOutput.length) + 4 * bufs.length;
     for (const b of partBytes) size += 8 + align4(b.length);
     for (const p of patches) size += 12 + align4(p.length);
     const out = new Uint8Array(size);
@@ -192,7 +204,9 @@ export class DeviceCapture {
     dv.setUint32(28, changedParts.length, true);
     dv.setUint32(32, bufs.length, true);
     dv.setUint32(36, patches.length, true);
-    let pos = HEADER;
+    dv.setUint32(40, partialOutput.length, true);
+    out.set(partialOutput, HEADER);
+    let pos = HEADER + align4(partialOutput.length);
     for (const b of bufs) {
       dv.setUint32(pos, b.length, true);
       pos += 4;
@@ -214,10 +228,10 @@ export class DeviceCapture {
   }
 }
 
-/** v86's info block: buffer layout + state, plus our chain tag (v86 ignores unknown keys) */
-function infoJson(parts: string[], buffers: Uint8Array[], chain: Chain): Uint8Array {
+/** v86's info block: buffer layout + state, plus our tag (v86 ignores unknown keys) */
+function infoJson(parts: string[], buffers: Uint8Array[], tag: Tag): Uint8Array {
   const { infos } = layout(buffers.map((b) => b.length));
-  return enc.encode(`{"buffer_infos":${JSON.stringify(infos)},"state":[${parts.join(',')}],"ftchaos":${JSON.stringify(chain)}}`);
+  return enc.encode(`{"buffer_infos":${JSON.stringify(infos)},"state":[${parts.join(',')}],"ftchaos":${JSON.stringify(tag)}}`);
 }
 
 /** v86 saved-state blob: 16-byte header, JSON info block, 4-aligned buffer block */
@@ -236,7 +250,7 @@ function buildBlob(json: Uint8Array, buffers: Uint8Array[]): Uint8Array {
 }
 
 export interface ParsedBlob {
-  info: { buffer_infos: BufferInfo[]; state: unknown[]; ftchaos?: Chain };
+  info: { buffer_infos: BufferInfo[]; state: unknown[]; ftchaos?: Tag };
   /** views into the blob */
   buffers: Uint8Array[];
   /** offset of the buffer block in the blob */
@@ -262,13 +276,14 @@ export function parseBlob(blob: Uint8Array): ParsedBlob {
   return { info, buffers, start };
 }
 
-/** the chain tag of a full device state */
-export function blobChain(blob: Uint8Array): Chain {
+/** the tag of a full device state: its chain position and the partial output line */
+export function blobTag(blob: Uint8Array): { chain: Chain; partialOutput: Uint8Array } {
   const c = parseBlob(blob).info.ftchaos;
   if (!c || typeof c.vm !== 'number' || typeof c.seq !== 'number') {
     throw new Error('src/vm: device state was not captured by src/vm (no chain tag)');
   }
-  return c;
+  const partialOutput = c.out ? new Uint8Array(Buffer.from(c.out, 'base64')) : new Uint8Array(0);
+  return { chain: { vm: c.vm, seq: c.seq }, partialOutput };
 }
 
 export interface DeviceDeltaHeader {
@@ -302,7 +317,10 @@ export function applyDeviceDelta(baseBlob: Uint8Array, d: Uint8Array): Uint8Arra
   const nChanged = dv.getUint32(28, true);
   const n = dv.getUint32(32, true);
   const nPatches = dv.getUint32(36, true);
-  let pos = HEADER;
+  const outLen = dv.getUint32(40, true);
+  if (HEADER + outLen > d.length) throw truncated();
+  const partialOutput = d.subarray(HEADER, HEADER + outLen);
+  let pos = HEADER + align4(outLen);
   if (pos + 4 * n > d.length) throw truncated();
   const lens: number[] = [];
   for (let i = 0; i < n; i++, pos += 4) lens.push(dv.getUint32(pos, true));
@@ -322,7 +340,7 @@ export function applyDeviceDelta(baseBlob: Uint8Array, d: Uint8Array): Uint8Arra
     pos += 8 + align4(len);
   }
   const { infos, total } = layout(lens);
-  const json = enc.encode(JSON.stringify({ buffer_infos: infos, state, ftchaos: h.chain }));
+  const json = enc.encode(JSON.stringify({ buffer_infos: infos, state, ftchaos: tagOf(h.chain, partialOutput) }));
   const start = align4(16 + json.length);
   const out = new Uint8Array(start + total);
   const hdr = new Int32Array(out.buffer, 0, 4);

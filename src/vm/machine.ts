@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import type { Checkpoint, Delta, Vm, VmConfig } from './types.ts';
 import { createEmulator, type Emulator, type V86Core, type V86Uart } from './v86.ts';
-import { DeviceCapture, blobChain, type Chain } from './devstate.ts';
+import { DeviceCapture, blobTag, type Chain } from './devstate.ts';
 import { GuestRam, type DirtyTracking, type RamStats } from './ram.ts';
 
 export interface VmOptions extends VmConfig {
@@ -176,6 +176,11 @@ export class V86Vm implements Vm {
     };
   }
 
+  /** bytes of the line the guest is writing (a capture may fall between two slices mid-line) */
+  private partialOutput(): Uint8Array {
+    return this.lineBuf.slice(0, this.lineLen);
+  }
+
   /** bytes sent to the guest that it has not read yet */
   pendingInput(): Uint8Array {
     return Uint8Array.from(this.uart.input);
@@ -198,7 +203,7 @@ export class V86Vm implements Vm {
     const chain = this.nextChain();
     const pendingInput = this.pendingInput();
     const ram = this.ram.full();
-    const device = this.dev.full(chain);
+    const device = this.dev.full(chain, this.partialOutput());
     this.base = chain;
     this.lastCapture = { kind: 'full', ms: performance.now() - t0, ram: this.ram.stats, deviceBytes: device.length };
     return { kind: 'full', memoryMiB: this.memoryMiB, ram, device, pendingInput };
@@ -212,7 +217,7 @@ export class V86Vm implements Vm {
     const chain = this.nextChain();
     const pendingInput = this.pendingInput();
     const { pages, data } = this.ram.delta();
-    const device = this.dev.delta(base, chain);
+    const device = this.dev.delta(base, chain, this.partialOutput());
     this.base = chain;
     this.lastCapture = { kind: 'delta', ms: performance.now() - t0, ram: this.ram.stats, deviceBytes: device.length };
     return { kind: 'delta', pages, pageData: data, device, pendingInput };
@@ -220,7 +225,7 @@ export class V86Vm implements Vm {
 
   /** load a checkpoint into this (not yet started) machine */
   restore(cp: Checkpoint): void {
-    const chain = blobChain(cp.device);
+    const { chain, partialOutput } = blobTag(cp.device);
     const d = cp.device;
     const exact = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength ? (d.buffer as ArrayBuffer) : d.slice().buffer;
     // v86 zero-fills all of RAM before unpacking the (here: no) saved pages; all of RAM is
@@ -236,6 +241,9 @@ export class V86Vm implements Vm {
     this.ram.load(cp.ram);
     this.dev.setBaseline(cp.device);
     this.base = chain;
+    // the guest had begun a line: it will write only the rest of it
+    this.lineLen = 0;
+    for (const b of partialOutput) this.onByte(b);
     // v86 does not save the UART's receive queue: feed the bytes in flight back in
     const uart = this.uart;
     uart.input.length = 0;

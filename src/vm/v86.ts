@@ -102,6 +102,7 @@ export interface EmulatorOptions {
 }
 
 export const VGA_MEMORY_BYTES = 256 * 1024;
+const LOAD_TIMEOUT_MS = 20_000;
 
 /** a new emulator, initialised but not started ("emulator-loaded" has fired) */
 export async function createEmulator(o: EmulatorOptions): Promise<Emulator> {
@@ -120,8 +121,14 @@ export async function createEmulator(o: EmulatorOptions): Promise<Emulator> {
     hda: { buffer: new ArrayBuffer(512) },
   };
   const emu = new V86(options) as Emulator;
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emu.remove_listener('emulator-loaded', done);
+      emu.destroy().catch(() => {});
+      reject(new Error(`src/vm: v86 did not initialise within ${LOAD_TIMEOUT_MS} ms`));
+    }, LOAD_TIMEOUT_MS);
     const done = () => {
+      clearTimeout(timer);
       emu.remove_listener('emulator-loaded', done);
       resolve();
     };

@@ -218,6 +218,42 @@ describe('pending serial input', T, () => {
   });
 });
 
+describe('partial output line', T, () => {
+  // A capture can fall between two emulator slices while the guest is half-way through writing
+  // a reply: the head is already out, the restored guest writes only the tail. The checkpoint
+  // carries the head. Here the guest's output bytes are fed to the VM's serial input handler
+  // directly (the same path the emulator's output-byte events take), to place the cut exactly.
+  const feed = (vm: V86Vm, text: string) => {
+    const onByte = (vm as unknown as { onByte: (b: number) => void }).onByte;
+    for (const b of enc.encode(text)) onByte(b);
+  };
+
+  test('a line begun before a full checkpoint is completed after restore', async () => {
+    const [vm] = await boot();
+    feed(vm, '7 VAL hel');
+    const cp = vm.captureFull();
+    vm.destroy();
+    const [r, g] = await restore(decodeCheckpoint(encodeCheckpoint(cp)));
+    feed(r, 'lo\n');
+    assert.equal(await g.next(), '7 VAL hello');
+    assert.match(await g.ask('8 PING'), /^8 PONG \d+$/);
+  });
+
+  test('... and before a delta (and a finished line leaves nothing behind)', async () => {
+    const [vm] = await boot();
+    feed(vm, '1 OK\n2 VAL ab');
+    const base = vm.captureFull();
+    feed(vm, 'c\n3 INT 4');
+    const d = vm.captureDelta();
+    vm.destroy();
+    const cp = applyDelta(base, decodeDelta(encodeDelta(d)));
+    const [r, g] = await restore(cp);
+    feed(r, '2\n');
+    assert.equal(await g.next(), '3 INT 42');
+    assert.deepEqual(g.unsolicited, []);
+  });
+});
+
 describe('wire encodings', T, () => {
   test('checkpoint and delta round trips', async () => {
     const [vm, g] = await boot();

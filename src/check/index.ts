@@ -26,5 +26,14 @@ export { checkAvailability, projectAvailability, downtimeBudgetSeconds, SECONDS_
 export { checkFailover, findFailovers, checkPromotion, DEFAULT_FAILOVER_FAULTS, type FailoverOptions, type Failover, type PromotionOptions } from './failover.ts';
 export { checkStaysFenced, type FencingOptions } from './fencing.ts';
 export { checkCommitLatency, commitLatency, autoBucketMs, type CommitLatencyOptions, type LatencyStats, type LatencyBucket } from './latency.ts';
+export {
+  replicationBandwidth,
+  metricsSamples,
+  bandwidthIntervals,
+  METRICS_LABEL,
+  type MetricsSample,
+  type BandwidthInterval,
+  type PairReplication,
+} from './replication.ts';
 export { percentileSorted, median, sortedAsc } from './stats.ts';
 export { pct, ms, round } from './format.ts';

@@ -113,7 +113,7 @@ export interface CommitLatencyOptions {
 /**
  * "Commit latency stays below limitMs at the 99th percentile": the overall percentile of
  * acknowledged-write latency is < limitMs. The worst bucket is reported, not judged. A
- * failure carries no category (none of the six fits a latency objective).
+ * failure is a Slow commit.
  */
 export function checkCommitLatency(history: History, opts: CommitLatencyOptions): Verdict {
   const p = opts.percentile ?? 0.99;
@@ -157,5 +157,5 @@ export function checkCommitLatency(history: History, opts: CommitLatencyOptions)
   const worstText = worst ? `; worst ${ms(stats.bucketMs)} bucket ${pName} ${ms(worst.v)} ${at(worst.at)}` : '';
   const ok = value < opts.limitMs;
   const summary = `${pName} commit latency ${ms(value)} ${ok ? '<' : '≥'} ${ms(opts.limitMs)} over ${lats.length} acknowledged writes (p50 ${ms(stats.p50!)}, max ${ms(stats.max!)}${worstText})`;
-  return { checker: 'commit-latency', ok, summary, figures, details: stats };
+  return { checker: 'commit-latency', ok, ...(ok ? {} : { category: 'Slow commit' as const }), summary, figures, details: stats };
 }

@@ -10,6 +10,7 @@ export type Category =
   | 'Split brain'
   | 'Availability below target'
   | 'Slow failover'
+  | 'Slow commit'
   | 'Harness error';
 
 export const CATEGORIES: readonly Category[] = [
@@ -18,6 +19,7 @@ export const CATEGORIES: readonly Category[] = [
   'Split brain',
   'Availability below target',
   'Slow failover',
+  'Slow commit',
   'Harness error',
 ];
 
@@ -27,7 +29,7 @@ export interface Verdict {
   /** short stable name of the checker, e.g. "lost-writes" */
   checker: string;
   ok: boolean;
-  /** set whenever ok is false (except where no category fits, e.g. commit latency) */
+  /** set whenever ok is false */
   category?: Category;
   /** one line a human reads in a failure message, with the evidence */
   summary: string;

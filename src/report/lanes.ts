@@ -56,7 +56,43 @@ export function annotationBands(
   return out;
 }
 
-type Layer = Record<string, unknown>;
+export type Layer = Record<string, unknown>;
+
+/** how fault windows and outages look in every plot */
+export const FAULT_STYLE = { fill: '#7f7f7f', opacity: 0.14, text: '#444444' } as const;
+export const OUTAGE_STYLE = { fill: '#d62728', opacity: 0.22, text: '#b00000' } as const;
+
+/** shaded fault windows (+ their labels above the plot unless `labels` is false) */
+export function faultLayers(bands: readonly Band[], labels = true): Layer[] {
+  const layers = bandLayers(bands, FAULT_STYLE.fill, FAULT_STYLE.opacity, FAULT_STYLE.text);
+  return labels ? layers : layers.slice(0, 1);
+}
+
+/** shaded outages with their length above the plot */
+export function outageLayers(bands: readonly Band[]): Layer[] {
+  return bandLayers(bands, OUTAGE_STYLE.fill, OUTAGE_STYLE.opacity, OUTAGE_STYLE.text);
+}
+
+/** px above the plot the band labels need (a title offset that keeps the title clear of them) */
+export function labelSpace(...bandSets: readonly (readonly Band[])[]): number {
+  let rows = 0;
+  for (const bands of bandSets) for (const b of bands) rows = Math.max(rows, b.level + 1);
+  return rows === 0 ? 8 : 8 + 12 * rows;
+}
+
+/** the plotted time range, ms: the history span, or a second from its start when the span is empty */
+export function timeDomain(start: number, end: number): [number, number] {
+  return [start, end > start ? end : start + 1000];
+}
+
+/**
+ * The time x encoding every time plot shares: seconds since the scenario start, the whole
+ * history span as domain (so stacked panels line up). title null = no axis title.
+ */
+export function timeX(field: string, start: number, end: number, title: string | null = 'time since scenario start (s)'): Layer {
+  const [t0, t1] = timeDomain(start, end);
+  return { field, type: 'quantitative', title, scale: { domain: [sec(t0), sec(t1)], nice: false, zero: false } };
+}
 
 /** shaded rectangles spanning the plot height + their labels above the plot */
 export function bandLayers(bands: readonly Band[], fill: string, opacity: number, textColor: string): Layer[] {

@@ -9,7 +9,7 @@ import { faultWindows, historySpan, isFinal, pairOps } from '../check/ops.ts';
 import { findOutages, type Outage } from '../check/outage.ts';
 import { percentileSorted, sortedAsc } from '../check/stats.ts';
 import type { History } from '../workload/history.ts';
-import { annotationBands, bandLayers, sec } from './lanes.ts';
+import { annotationBands, faultLayers, outageLayers, sec, timeX } from './lanes.ts';
 
 export interface LatencyPlotOptions {
   title?: string;
@@ -47,13 +47,13 @@ export function latencySpec(history: History, opts: LatencyPlotOptions = {}): To
     width,
     height: opts.height ?? 260,
     layer: [
-      ...bandLayers(bands.faults, '#7f7f7f', 0.14, '#444444'),
-      ...bandLayers(bands.outages, '#d62728', 0.22, '#b00000'),
+      ...faultLayers(bands.faults),
+      ...outageLayers(bands.outages),
       {
         data: { values: points.map((p) => ({ ...p, t: sec(p.t) })) },
         mark: { type: 'point', filled: true, size: 12, opacity: 0.6 },
         encoding: {
-          x: { field: 't', type: 'quantitative', title: 'invoke time since scenario start (s)', scale: { domain: [sec(start), sec(end)], nice: false, zero: false } },
+          x: timeX('t', start, end, 'invoke time since scenario start (s)'),
           y: { field: 'latency', type: 'quantitative', title: 'latency (ms)', scale: opts.logScale ? { type: 'symlog' } : {} },
           color: { field: 'op', type: 'nominal', title: 'op', scale: { domain: ['write', 'read'], range: ['#1f77b4', '#ff7f0e'] } },
           tooltip: [{ field: 'process' }, { field: 'op' }, { field: 'latency', title: 'latency ms' }],

@@ -11,7 +11,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { faultWindows, historySpan, pairOps, roleEvents } from '../check/ops.ts';
 import { findOutages, type Outage } from '../check/outage.ts';
 import type { History } from '../workload/history.ts';
-import { annotationBands, bandLayers, laneOrder, sec } from './lanes.ts';
+import { annotationBands, faultLayers, laneOrder, outageLayers, sec, timeX } from './lanes.ts';
 
 export interface TimelineOptions {
   title?: string;
@@ -88,7 +88,7 @@ export function timelineSpec(history: History, opts: TimelineOptions = {}): TopL
   const bands = annotationBands(faultWindows(history), outages, end, px);
   const toSec = <T extends { t0: number; t1: number }>(r: T) => ({ ...r, t0: sec(r.t0), t1: sec(r.t1) });
   const color = { field: 'outcome', type: 'nominal', title: 'outcome / role', scale: { domain, range } };
-  const x = { field: 't0', type: 'quantitative', title: 'time since scenario start (s)', scale: { domain: [sec(start), sec(end)], nice: false, zero: false } };
+  const x = timeX('t0', start, end);
   const y = { field: 'lane', type: 'nominal', title: null, scale: { domain: lanes }, sort: lanes };
 
   const spec = {
@@ -97,8 +97,8 @@ export function timelineSpec(history: History, opts: TimelineOptions = {}): TopL
     width,
     height: Math.max(1, lanes.length) * (opts.laneHeight ?? 16),
     layer: [
-      ...bandLayers(bands.faults, '#7f7f7f', 0.14, '#444444'),
-      ...bandLayers(bands.outages, '#d62728', 0.22, '#b00000'),
+      ...faultLayers(bands.faults),
+      ...outageLayers(bands.outages),
       {
         data: { values: roleRows.map(toSec) },
         mark: { type: 'bar', opacity: 0.85 },

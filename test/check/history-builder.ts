@@ -63,8 +63,13 @@ export class HistoryBuilder {
     return this.push({ kind: 'role', host, role, time });
   }
 
-  mark(label: string, time: number): this {
-    return this.push({ kind: 'mark', label, time });
+  mark(label: string, time: number, detail?: Record<string, unknown>): this {
+    return this.push(detail ? { kind: 'mark', label, time, detail } : { kind: 'mark', label, time });
+  }
+
+  /** a replication metrics sample of `pair`, as the harness records every 250 ms */
+  metrics(pair: string, time: number, bytesReplicated: number, more: { checkpointsPerSecond?: number; lagMs?: number; lastCommittedEpoch?: number; protected?: boolean } = {}): this {
+    return this.mark('metrics', time, { pair, bytesReplicated, checkpointsPerSecond: 40, lagMs: 5, lastCommittedEpoch: 0, protected: true, ...more });
   }
 
   /** events in time order (stable), as the recorder would have written them */

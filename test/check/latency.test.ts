@@ -40,14 +40,15 @@ describe('commitLatency', () => {
 });
 
 describe('checkCommitLatency', () => {
-  it('passes below the limit and fails at or above it (no category: latency is not one of the six)', () => {
+  it('passes below the limit and fails at or above it as Slow commit', () => {
     const ok = checkCommitLatency(writes().build(), { limitMs: 200 });
     assert.equal(ok.ok, true, ok.summary);
     assert.equal(ok.figures.p99Ms, 99);
     assert.match(ok.summary, /^p99 commit latency 99 ms < 200 ms over 100 acknowledged writes/);
     const bad = checkCommitLatency(writes().build(), { limitMs: 99 });
     assert.equal(bad.ok, false);
-    assert.equal(bad.category, undefined);
+    assert.equal(bad.category, 'Slow commit');
+    assert.equal(ok.category, undefined);
     assert.match(bad.summary, /99 ms ≥ 99 ms/);
     assert.equal(checkCommitLatency(writes().build(), { limitMs: 60, percentile: 0.5 }).ok, true);
   });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CATEGORIES, type Verdict } from '../../src/check/index.ts';
+import { CATEGORIES, checkCommitLatency, type Verdict } from '../../src/check/index.ts';
 import { allureCategories, failureMessage, formatVerdictTable } from '../../src/report/index.ts';
+import { hist } from '../check/history-builder.ts';
 
 const verdicts: Verdict[] = [
   { checker: 'lost-writes', ok: true, summary: 'all 40 keys intact', figures: {} },
@@ -37,9 +38,11 @@ describe('formatVerdictTable', () => {
 describe('Allure categories', () => {
   const asJs = (re: string) => new RegExp(`^(?:${re.replace(/^\(\?s\)/, '')})$`, 's'); // Java String.matches semantics
 
-  it('has the six categories, each matching its tagged failure message (also multi-line)', () => {
+  it('has the seven categories (Slow commit among them), each matching its tagged failure message (also multi-line)', () => {
     const cats = allureCategories();
     assert.deepEqual(cats.map((c) => c.name), [...CATEGORIES]);
+    assert.equal(cats.length, 7);
+    assert.ok(cats.find((c) => c.name === 'Slow commit')?.description);
     for (const c of cats) {
       assert.ok(c.matchedStatuses?.includes('failed'));
       const re = asJs(c.messageRegex!);
@@ -54,5 +57,14 @@ describe('Allure categories', () => {
     assert.equal(failureMessage(verdicts[1]!), '[Availability below target] outage 812 ms exceeds 500 ms:\n detail');
     assert.equal(failureMessage({ checker: 'x', ok: false, summary: 'no category', figures: {} }), '[Harness error] no category');
     assert.ok(asJs(allureCategories()[0]!.messageRegex!).test(failureMessage({ checker: 'lost-writes', ok: false, category: 'State loss', summary: '3 keys lost', figures: {} })));
+  });
+
+  it('a failing commit latency check is filed under Slow commit, not Harness error', () => {
+    const h = hist();
+    for (let i = 0; i < 50; i++) h.write('c0', `c0-${i}`, i, i * 10, i * 10 + 300);
+    const msg = failureMessage(checkCommitLatency(h.build(), { limitMs: 200 }));
+    assert.match(msg, /^\[Slow commit\] p99 commit latency 300 ms ≥ 200 ms/);
+    const matching = allureCategories().filter((c) => asJs(c.messageRegex!).test(msg));
+    assert.deepEqual(matching.map((c) => c.name), ['Slow commit']);
   });
 });

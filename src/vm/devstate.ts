@@ -51,7 +51,18 @@ function isTypedLike(o: object): o is TypedArrayLike {
 /** mirror of v86's save_object(): typed arrays become {__state_type__, buffer_id} */
 function saveObject(obj: unknown, buffers: Uint8Array[]): unknown {
   if (typeof obj !== 'object' || obj === null) return obj;
-  if (Array.isArray(obj)) return obj.map((x) => saveObject(x, buffers));
+  if (Array.isArray(obj)) {
+    // arrays of plain values (most of them) are used as they are
+    let out: unknown[] | null = null;
+    for (let i = 0; i < obj.length; i++) {
+      const x: unknown = obj[i];
+      if (typeof x === 'object' && x !== null) {
+        out ??= obj.slice();
+        out[i] = saveObject(x, buffers);
+      }
+    }
+    return out ?? obj;
+  }
   if (obj instanceof Map) {
     return {
       __state_type__: 'Map',

@@ -12,6 +12,6 @@ Feature: The backup host crashes
     Then the pair "kv" is reported unprotected within 1000 ms
     When 1 second passes
     Then the primary of "kv" keeps serving
-    And the outage of "kv" lasts at most 100 ms
+    And the outage of "kv" lasts at most 500 ms
     And no acknowledged write to "kv" is lost
     And no client of "kv" sees state roll back

@@ -99,7 +99,7 @@ export default [
   step('Then', 'the commit latency of {string} stays below {duration} at the 99th percentile', 'the p99 of acknowledged write latency (invoke to ok) is below that',
     async function (name: string, limitMs: number) {
       this.pair(name);
-      judge(this.rt, name, 'commit latency', checkCommitLatency(this.rt.recorder.events, { limitMs, percentile: 99 }));
+      judge(this.rt, name, 'commit latency', checkCommitLatency(this.rt.recorder.events, { limitMs, percentile: 0.99 }));
     }),
 
   step('Then', 'the replication bandwidth of {string} is reported', 'attaches the replication throughput (bytes/s over time, from the platform) to the report and checks that checkpoints flowed',

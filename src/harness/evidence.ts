@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { latencySpec, renderSvg, timelineSpec } from '../report/index.ts';
+import { latencySpec, networkSpec, renderSvg, timelineSpec } from '../report/index.ts';
 import type { ScenarioRuntime } from './scenario.ts';
 
 export interface Attachment {
@@ -32,6 +32,7 @@ export async function collectEvidence(rt: ScenarioRuntime, scenario: string, _op
   for (const [name, spec] of [
     ['timeline.svg', () => timelineSpec(history)],
     ['latency.svg', () => latencySpec(history)],
+    ['network.svg', () => networkSpec(history)],
   ] as const) {
     try {
       const svg = await renderSvg(spec());

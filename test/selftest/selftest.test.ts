@@ -1,0 +1,29 @@
+/**
+ * The self-test: the harness must not only pass the correct platform (the feature suite)
+ * but catch broken ones. Each scenario of features/selftest runs a deliberately unsafe
+ * platform and MUST fail with the right category and evidence.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCucumber } from '../support/cucumber-run.ts';
+
+test('the harness catches platforms that lose writes or split brain', { timeout: 300_000 }, async () => {
+  const run = await runCucumber(['--profile', 'selftest']);
+  assert.notEqual(run.exitCode, 0, 'the self-test scenarios must fail');
+
+  const loss = run.scenarios.get('Primary crash with output commit off');
+  assert.ok(loss, `scenario missing; got ${[...run.scenarios.keys()].join(', ')}\n${run.output.slice(-3000)}`);
+  assert.equal(loss.status, 'FAILED');
+  assert.deepEqual(loss.failedSteps, ['no acknowledged write to "kv" is lost']);
+  const lossMsg = loss.messages.join('\n');
+  assert.match(lossMsg, /\[State loss\] \d+ of \d+ keys lost acknowledged writes/);
+  assert.match(lossMsg, /c\d+-\d+ last acked \d+ \(c\d+ at [\d.]+ ms\), final read/, 'the lost writes are listed with their evidence');
+
+  const brain = run.scenarios.get('Replication partition with fencing none');
+  assert.ok(brain);
+  assert.equal(brain.status, 'FAILED');
+  assert.deepEqual(brain.failedSteps, ['"kv" is never served by two primaries at once']);
+  assert.match(brain.messages.join('\n'), /\[Split brain\] two primaries at once.*hosts a and b both served/);
+
+  assert.deepEqual(run.survivors, [], 'no process of the run survives it');
+});

@@ -1,0 +1,39 @@
+/**
+ * `ftchaos <command> [flags]`: the command table. Each command lives in its own module,
+ * loaded only when asked for; add a line here for a new one.
+ */
+
+export interface Command {
+  summary: string;
+  /** Runs the command; resolves to the exit code (undefined: keep running until done). */
+  run(args: string[]): Promise<number | undefined>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  toxiproxy: async () => (await import('./toxiproxy.ts')).command,
+};
+
+const SUMMARIES: Record<string, string> = {
+  toxiproxy: 'run the embedded Toxiproxy-compatible server',
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(SUMMARIES).map((n) => n.length));
+  const lines = Object.keys(COMMANDS).map((n) => `  ${n.padEnd(width)}  ${SUMMARIES[n] ?? ''}`);
+  return ['Usage: ftchaos <command> [flags]', '', 'Commands:', ...lines, '', 'ftchaos <command> --help shows its flags.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number | undefined> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? process.stderr : process.stdout).write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const load = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    process.stderr.write(`ftchaos: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const command = await load();
+  return command.run(rest);
+}

@@ -1,0 +1,91 @@
+/** Pure pieces: slicing, addresses, request ids, JSON scanning, toxicity, metrics text. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { joinHostPort, splitHostPort } from '../../src/toxiproxy/address.ts';
+import { scanFirstValue } from '../../src/toxiproxy/api/json-scan.ts';
+import { rollToxicity } from '../../src/toxiproxy/link.ts';
+import { ProxyMetrics } from '../../src/toxiproxy/metrics.ts';
+import { newRequestId } from '../../src/toxiproxy/request-id.ts';
+import { sliceSizes } from '../../src/toxiproxy/toxics/slicer.ts';
+
+test('sliceSizes: every slice at most average + variation, summing to the whole', () => {
+  for (const [size, avg, v] of [
+    [100_000, 100, 20],
+    [65536, 1500, 700],
+    [10, 100, 20],
+    [1000, 10, 0],
+    [5000, 7, 50],
+  ]) {
+    for (let k = 0; k < 20; k++) {
+      const sizes = sliceSizes(size, avg, v);
+      assert.equal(sizes.reduce((a, b) => a + b, 0), size);
+      assert.ok(sizes.every((n) => n > 0 && n <= avg + v), `${size}/${avg}±${v}: ${Math.max(...sizes)}`);
+    }
+  }
+  assert.deepEqual(sliceSizes(500, 0, 0), [500], 'average 0: no slicing');
+  const sizes = sliceSizes(100_000, 100, 20);
+  const mean = 100_000 / sizes.length;
+  assert.ok(mean >= 60 && mean <= 120, `mean slice ${mean}`);
+});
+
+test('splitHostPort / joinHostPort follow Go', () => {
+  assert.deepEqual(splitHostPort('127.0.0.1:80'), { host: '127.0.0.1', port: 80 });
+  assert.deepEqual(splitHostPort('[::1]:0'), { host: '::1', port: 0 });
+  assert.deepEqual(splitHostPort(':8080'), { host: '', port: 8080 });
+  assert.deepEqual(splitHostPort('localhost:'), { host: 'localhost', port: 0 });
+  assert.throws(() => splitHostPort('localhost'), /address localhost: missing port in address/);
+  assert.throws(() => splitHostPort('::1:80'), /too many colons/);
+  assert.throws(() => splitHostPort('h:99999'), /invalid port/);
+  assert.equal(joinHostPort('::', 5), '[::]:5');
+  assert.equal(joinHostPort('127.0.0.1', 5), '127.0.0.1:5');
+});
+
+test('request ids: 20 base32hex characters, unique, time-ordered prefix', () => {
+  const ids = Array.from({ length: 1000 }, newRequestId);
+  assert.ok(ids.every((id) => /^[0-9a-v]{20}$/.test(id)));
+  assert.equal(new Set(ids).size, ids.length);
+});
+
+test('scanFirstValue reports what Go reports', () => {
+  assert.deepEqual(scanFirstValue('  '), { error: 'EOF' });
+  assert.deepEqual(scanFirstValue('{"a":1} trailing'), { end: 7 });
+  assert.deepEqual(scanFirstValue('{"a":'), { error: 'unexpected EOF' });
+  assert.deepEqual(scanFirstValue('x'), { error: "invalid character 'x' looking for beginning of value" });
+  assert.deepEqual(scanFirstValue('{"a" 1}'), { error: "invalid character '1' after object key" });
+  assert.deepEqual(scanFirstValue('{"a":1 "b"}'), { error: `invalid character '"' after object key:value pair` });
+  assert.deepEqual(scanFirstValue('[1 2]'), { error: "invalid character '2' after array element" });
+  assert.deepEqual(scanFirstValue('nul'), { error: 'unexpected EOF' });
+  assert.deepEqual(scanFirstValue('nox'), { error: "invalid character 'o' in literal null (expecting 'u')" });
+  const all = '[{"k":"v\\n\\u00e9"},-1.5e3,0,true,false,null]';
+  assert.deepEqual(scanFirstValue(`${all}  `), { end: all.length });
+});
+
+test('toxicity: 0 never, 1 always', () => {
+  for (let i = 0; i < 100_000; i++) {
+    assert.equal(rollToxicity(0), false);
+    assert.equal(rollToxicity(1), true);
+  }
+});
+
+test('metrics text: labels sorted, series sorted, nothing before the first connection', () => {
+  const m = new ProxyMetrics(true);
+  assert.equal(m.render(), '');
+  const up = m.counters('p', '127.0.0.1:1', '127.0.0.1:2', 'upstream');
+  up.received.value += 7;
+  up.sent.value += 5;
+  assert.equal(
+    m.render(),
+    [
+      '# HELP toxiproxy_proxy_received_bytes_total The number of bytes received from the source of a direction',
+      '# TYPE toxiproxy_proxy_received_bytes_total counter',
+      'toxiproxy_proxy_received_bytes_total{direction="upstream",listener="127.0.0.1:1",proxy="p",upstream="127.0.0.1:2"} 7',
+      '# HELP toxiproxy_proxy_sent_bytes_total The number of bytes sent to the destination of a direction',
+      '# TYPE toxiproxy_proxy_sent_bytes_total counter',
+      'toxiproxy_proxy_sent_bytes_total{direction="upstream",listener="127.0.0.1:1",proxy="p",upstream="127.0.0.1:2"} 5',
+      '',
+    ].join('\n'),
+  );
+  const off = new ProxyMetrics(false);
+  off.counters('p', 'a', 'b', 'upstream').sent.value++;
+  assert.equal(off.render(), '');
+});

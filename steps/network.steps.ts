@@ -40,12 +40,12 @@ export default [
 
   step('When', 'the primary of {string} is isolated', 'cuts the current primary from the backup, the witness and the clients',
     async function (name: string) {
-      await this.pair(name).linkFaults.isolatePrimary();
+      await this.pair(name).isolatePrimary();
     }),
 
   step('When', 'the client link to the primary of {string} is partitioned', 'cuts the clients from the current primary only; replication and witness links stay up',
     async function (name: string) {
-      await this.pair(name).linkFaults.partitionClientLinkOfPrimary();
+      await this.pair(name).partitionClientLinkOfPrimary();
     }),
 
   step('When', '{duration} of latency with {duration} jitter is/are added to the replication link of {string}', 'delays every chunk on the replication link, both ways, by latency ± jitter',

@@ -24,23 +24,29 @@ export class NetworkFaults {
 
   constructor(private readonly toxiproxy: Toxiproxy, private readonly proxyNames: readonly string[]) {}
 
-  partition(targets: readonly LinkTarget[]): Promise<number> {
-    return this.add(targets, 'timeout', { timeout: 0 });
+  /**
+   * Cut the targets. With several phases, each phase is cut (all its targets at once) before
+   * the next starts: e.g. a host's witness link before its other links, so that it cannot
+   * tell the witness about the others' loss first.
+   */
+  partition(targets: readonly LinkTarget[], ...laterPhases: (readonly LinkTarget[])[]): Promise<number> {
+    return this.add([targets, ...laterPhases], 'timeout', { timeout: 0 });
   }
 
   latency(targets: readonly LinkTarget[], latencyMs: number, jitterMs: number): Promise<number> {
-    return this.add(targets, 'latency', { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) });
+    return this.add([targets], 'latency', { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) });
   }
 
   bandwidth(targets: readonly LinkTarget[], rateKBps: number): Promise<number> {
-    return this.add(targets, 'bandwidth', { rate: Math.max(1, Math.round(rateKBps)) });
+    return this.add([targets], 'bandwidth', { rate: Math.max(1, Math.round(rateKBps)) });
   }
 
   /** take one group of toxics away */
   async remove(group: number): Promise<void> {
     const applied = this.groups.get(group) ?? [];
     this.groups.delete(group);
-    for (const a of applied) {
+    // all at once: a partition heals in one moment, not link by link
+    await Promise.all(applied.map(async (a) => {
       try {
         const proxy = await this.toxiproxy.get(a.proxy);
         const toxic = await proxy.getToxic(a.toxic);
@@ -48,7 +54,7 @@ export class NetworkFaults {
       } catch {
         /* already gone (proxy removed or reset) */
       }
-    }
+    }));
   }
 
   /** remove every toxic this object added and make sure every proxy of the pair is enabled */
@@ -68,15 +74,18 @@ export class NetworkFaults {
     return this.groups.size;
   }
 
-  private async add(targets: readonly LinkTarget[], type: string, attributes: Record<string, number>): Promise<number> {
+  /** each phase's targets at once (a fault starts in one moment, not link by link), phases in order */
+  private async add(phases: readonly (readonly LinkTarget[])[], type: string, attributes: Record<string, number>): Promise<number> {
     const group = ++this.seq;
     const applied: Applied[] = [];
     this.groups.set(group, applied);
-    for (const t of targets) {
-      const proxy = await this.toxiproxy.get(t.proxy);
-      const name = `ftchaos-${type}-${group}-${t.stream}`;
-      await proxy.addToxic({ name, type: type as never, stream: t.stream, toxicity: 1, attributes: attributes as never });
-      applied.push({ proxy: t.proxy, toxic: name });
+    for (const targets of phases) {
+      await Promise.all(targets.map(async (t) => {
+        const proxy = await this.toxiproxy.get(t.proxy);
+        const name = `ftchaos-${type}-${group}-${t.stream}`;
+        await proxy.addToxic({ name, type: type as never, stream: t.stream, toxicity: 1, attributes: attributes as never });
+        applied.push({ proxy: t.proxy, toxic: name });
+      }));
     }
     return group;
   }

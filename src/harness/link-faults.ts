@@ -7,7 +7,7 @@ import type { HostName } from '../platform/types.ts';
 import type { Recorder } from '../workload/recorder.ts';
 import type { NetworkFaults } from '../faults/network.ts';
 import {
-  clientLinkOf, isolationOf, replicationBoth, replicationDirection, type LinkTarget, type PairLinks,
+  clientLinkOf, isolationOf, replicationBoth, replicationDirection, witnessLinkOf, type LinkTarget, type PairLinks,
 } from './links.ts';
 import { StepInputError } from './params.ts';
 
@@ -46,6 +46,7 @@ export class LinkFaults {
 
   /** apply one group of toxics and open its window; returns the window's group id */
   private async apply(fault: string, target: string, targets: LinkTarget[], act: (t: LinkTarget[]) => Promise<number>, detail: Record<string, unknown> = {}): Promise<number> {
+    // the window opens when the first toxic goes on
     const faultId = this.recorder.faultStart(fault, target, { pair: this.pair, ...detail, links: targets.map((t) => `${t.proxy}/${t.stream}`) });
     const group = await act(targets);
     this.open.push({ group, faultId, fault, target });
@@ -62,10 +63,16 @@ export class LinkFaults {
     return this.apply('partition', 'replication', replicationDirection(this.links, p, this.otherOf(p)), (t) => this.net.partition(t), { direction: 'primary->backup' });
   }
 
-  /** cut the primary from backup, witness and clients; recorded with the host as target (a failover fault) */
+  /**
+   * Cut the primary from backup, witness and clients; recorded with the host as target (a
+   * failover fault). Its witness link goes first: an isolated host must not get to tell the
+   * witness that it lost its backup (and keep the lease) in the moment between two cuts.
+   */
   isolatePrimary(): Promise<number> {
     const p = this.primary();
-    return this.apply('isolation', p, isolationOf(this.links, p), (t) => this.net.partition(t), { role: 'primary' });
+    const witness = witnessLinkOf(this.links, p);
+    const rest = isolationOf(this.links, p).filter((t) => !witness.some((w) => w.proxy === t.proxy && w.stream === t.stream));
+    return this.apply('isolation', p, [...witness, ...rest], () => this.net.partition(witness, rest), { role: 'primary' });
   }
 
   partitionClientLinkOfPrimary(): Promise<number> {
@@ -79,6 +86,13 @@ export class LinkFaults {
 
   bandwidthOnReplication(rateKBps: number): Promise<number> {
     return this.apply('bandwidth', 'replication', replicationBoth(this.links), (t) => this.net.bandwidth(t, rateKBps), { rateKBps });
+  }
+
+  /** the history's fault id of an open window */
+  faultIdOf(group: number): number {
+    const w = this.open.find((x) => x.group === group);
+    if (!w) throw new Error(`no open network fault window ${group}`);
+    return w.faultId;
   }
 
   /** heal one window */

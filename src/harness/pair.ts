@@ -34,7 +34,8 @@ export type RoleName = 'primary' | 'backup';
 
 /** what the last process fault did, for the steps that refer back to it */
 export interface ProcessFault {
-  kind: 'crash' | 'hang';
+  /** crash / hang of the host process, or a network fault that cuts that host off */
+  kind: 'crash' | 'hang' | 'isolation' | 'client-partition';
   host: HostName;
   /** the role the host had when it was hit */
   role: RoleName;
@@ -207,7 +208,7 @@ export class PairUnderTest {
 
   lastProcessFault(): ProcessFault {
     const f = this.processFaults.at(-1);
-    if (!f) throw new StepInputError(`no host of pair "${this.name}" has crashed or hung yet`);
+    if (!f) throw new StepInputError(`no host of pair "${this.name}" has crashed, hung or been cut off yet`);
     return f;
   }
 
@@ -242,7 +243,23 @@ export class PairUnderTest {
     await removeProxies(this.ctx.toxiproxy, this.links);
   }
 
-  private noteFault(kind: 'crash' | 'hang', host: HostName, role: RoleName, faultId: number, time: number): ProcessFault {
+  /** cut the current primary from everything (a host fault for the steps that refer back) */
+  async isolatePrimary(): Promise<ProcessFault> {
+    const host = this.hostWithRole('primary');
+    const time = this.ctx.recorder.now();
+    const group = await this.linkFaults.isolatePrimary();
+    return this.noteFault('isolation', host, 'primary', this.linkFaults.faultIdOf(group), time);
+  }
+
+  /** cut the clients from the current primary */
+  async partitionClientLinkOfPrimary(): Promise<ProcessFault> {
+    const host = this.hostWithRole('primary');
+    const time = this.ctx.recorder.now();
+    const group = await this.linkFaults.partitionClientLinkOfPrimary();
+    return this.noteFault('client-partition', host, 'primary', this.linkFaults.faultIdOf(group), time);
+  }
+
+  private noteFault(kind: ProcessFault['kind'], host: HostName, role: RoleName, faultId: number, time: number): ProcessFault {
     const fault: ProcessFault = { kind, host, role, other: host === 'a' ? 'b' : 'a', time, faultId };
     this.processFaults.push(fault);
     return fault;

@@ -1,0 +1,40 @@
+@epic:Network @feature:Latency @severity:normal
+Feature: Latency and bandwidth limits on the replication link
+  Output commit makes every reply wait for the backup's acknowledgement, so FT costs network:
+  latency on the replication link shows up in the clients' commit latency, and a bandwidth
+  limit backs checkpoints up. Neither may lose anything.
+
+  Scenario: Added replication latency grows commit latency but loses nothing
+    Given a protected pair "kv" with checkpoints every 25 ms
+    And 4 clients write to "kv" continuously
+    And availability of "kv" is probed every 10 ms
+    When 1 second passes
+    And 100 ms of latency with 10 ms jitter is added to the replication link of "kv"
+    And 2 seconds pass
+    And the network heals
+    And 1 second passes
+    Then no acknowledged write to "kv" is lost
+    And no client of "kv" sees state roll back
+    And "kv" is never served by two primaries at once
+    And the replication bandwidth of "kv" is reported
+
+  Scenario: A bandwidth limit on the replication link loses nothing
+    Given a protected pair "kv" with checkpoints every 25 ms
+    And 4 clients write to "kv" continuously
+    And availability of "kv" is probed every 10 ms
+    When 1 second passes
+    And the replication link of "kv" is limited to 256 KB/s
+    And 2 seconds pass
+    And the network heals
+    And 1 second passes
+    Then no acknowledged write to "kv" is lost
+    And no client of "kv" sees state roll back
+    And "kv" is never served by two primaries at once
+    And the replication bandwidth of "kv" is reported
+
+  Scenario: Without network faults commit latency stays low
+    Given a protected pair "kv" with checkpoints every 25 ms
+    And 4 clients write to "kv" continuously
+    When 2 seconds pass
+    Then the commit latency of "kv" stays below 200 ms at the 99th percentile
+    And the replication bandwidth of "kv" is reported

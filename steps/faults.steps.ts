@@ -24,8 +24,10 @@ export default [
   step('When', 'both hosts of {string} crash', 'SIGKILLs the primary, then the backup',
     async function (name: string) {
       const pair = this.pair(name);
-      await pair.crashHost('a');
-      await pair.crashHost('b');
+      const s = pair.status();
+      const first = s.primary ?? 'a';
+      await pair.crashHost(first);
+      await pair.crashHost(first === 'a' ? 'b' : 'a');
     }),
 
   step('When', 'the primary host of {string} hangs for {duration}', 'SIGSTOPs the primary host process, and SIGCONTs it after that long',

@@ -75,10 +75,6 @@ export class Connection implements LinkOwner {
     });
   }
 
-  link(direction: Direction): Link | null {
-    return this.links ? this.links[direction] : null;
-  }
-
   toxicAdded(def: ToxicDef): void {
     if (this.state === 'open') this.links?.[def.direction].addToxic(def);
   }

@@ -101,11 +101,6 @@ export class Link {
     return this.ended;
   }
 
-  /** Number of toxics in effect on this link (after the toxicity roll). */
-  get activeToxics(): number {
-    return this.entries.filter((e) => e.stage).length;
-  }
-
   addToxic(def: ToxicDef): void {
     this.entries.push({ def, stage: null });
     if (!this.stopped && rollToxicity(def.toxicity)) this.activate(this.entries.length - 1);

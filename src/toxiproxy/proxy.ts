@@ -54,10 +54,6 @@ export class Proxy implements ToxicObserver {
     };
   }
 
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
   /** Listen. Errors carry Go's wording (the API answers them with a 500). */
   async start(): Promise<void> {
     if (this.enabled) return;

@@ -3,7 +3,7 @@
  * toxiproxy-node-client (every method it has) and raw HTTP for the rest.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { Toxiproxy, ToxiproxyError, Proxy, Toxic } from 'toxiproxy-node-client';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import { addProxy, api, assertNoOpenSockets, client, closeSocket, echoPeer, readBytes, withServer, type Peer } from './helpers.ts';
@@ -17,19 +17,15 @@ let server: ToxiproxyServer;
 let echo: Peer;
 let tp: Toxiproxy;
 
-before(async () => {
-  echo = await echoPeer();
-});
-after(async () => {
-  await echo.close();
-  await assertNoOpenSockets();
-});
 beforeEach(async () => {
+  echo = await echoPeer();
   server = await withServer({ proxyMetrics: true });
   tp = new Toxiproxy(server.url);
 });
 afterEach(async () => {
   await server.close();
+  await echo.close();
+  await assertNoOpenSockets();
 });
 
 async function rejectsWithStatus(p: Promise<unknown>, status: number): Promise<void> {

@@ -1,7 +1,7 @@
 /** `ftchaos toxiproxy`: starts like the real server, refuses bad flags (exit 2), closes on Ctrl-C. */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { after, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { execa } from 'execa';
 import { parseToxiproxyArgs } from '../../src/cli/toxiproxy.ts';
 import { assertNoOpenSockets } from './helpers.ts';
@@ -9,7 +9,7 @@ import { assertNoOpenSockets } from './helpers.ts';
 /** No test may hang: a lost byte would otherwise stall a transfer forever. */
 const LIMIT = { timeout: 60_000 };
 
-after(async () => {
+afterEach(async () => {
   await assertNoOpenSockets();
 });
 

@@ -1,6 +1,6 @@
 /** The harness side: connectToxiproxy() picks the external server or starts the embedded one, and cleans up. */
 import assert from 'node:assert/strict';
-import { after, afterEach, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { connectToxiproxy } from '../../src/toxiproxy/connect.ts';
 import { api, assertNoOpenSockets, peer, withServer } from './helpers.ts';
@@ -9,11 +9,9 @@ import { api, assertNoOpenSockets, peer, withServer } from './helpers.ts';
 const LIMIT = { timeout: 30_000 };
 
 const saved = process.env.TOXIPROXY_URL;
-afterEach(() => {
+afterEach(async () => {
   if (saved === undefined) delete process.env.TOXIPROXY_URL;
   else process.env.TOXIPROXY_URL = saved;
-});
-after(async () => {
   await assertNoOpenSockets();
 });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, beforeEach, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import { startToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import {
@@ -34,8 +34,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await res.closeAll();
-});
-after(async () => {
   await assertNoOpenSockets();
 });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
-import { after, afterEach, beforeEach, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import { addProxy, addToxic, api, assertNoOpenSockets, readToEnd, Resources } from './helpers.ts';
 
@@ -22,8 +22,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await res.closeAll();
-});
-after(async () => {
   await assertNoOpenSockets();
 });
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { after, afterEach, beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import {
   addProxy,
@@ -36,8 +36,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await res.closeAll();
-});
-after(async () => {
   await assertNoOpenSockets();
 });
 

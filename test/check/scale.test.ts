@@ -5,15 +5,13 @@ import {
 } from '../../src/check/index.ts';
 import { bigHistory } from './big-history.ts';
 
+// Speed is measured by `npm run bench:check`; here only that the verdicts are right at scale.
 describe('checkers on a ~200k-event history', () => {
   const h = bigHistory();
   const run = (name: string, f: () => { ok: boolean; summary: string }) =>
-    it(`${name} is fast and right`, () => {
-      const t0 = performance.now();
+    it(`${name} is right`, () => {
       const v = f();
-      const took = performance.now() - t0;
       assert.equal(v.ok, true, v.summary);
-      assert.ok(took < 3000, `${name} took ${took.toFixed(0)} ms`);
     });
   it('is big', () => assert.ok(h.length > 200_000, String(h.length)));
   run('history', () => checkHistory(h));

@@ -120,7 +120,7 @@ test('adding, updating and removing toxics mid-stream loses no byte and never ha
   const r = await transfer;
   assert.equal(r.bytes, data.length, 'every byte came back');
   assert.equal(r.sha, sha(data), 'in order and unchanged');
-  assert.ok(slowest < 1000, `an API call took ${slowest.toFixed(0)} ms while data flowed`);
+  assert.ok(slowest < 2000, `an API call took ${slowest.toFixed(0)} ms while data flowed`);
   assert.ok(callsDuringTransfer >= 2 * ops.length, `only ${callsDuringTransfer} changes landed during the transfer`);
 });
 

@@ -165,7 +165,7 @@ describe('timeout', LIMIT, () => {
     const ms = got.at - t0;
     assert.equal(got.data.length, 0, 'the echo was dropped');
     assert.ok(got.how === 'end' || got.how === 'close', got.how);
-    assert.ok(ms >= 300 - 2 && ms <= 300 + 150, `closed after ${ms.toFixed(0)} ms, want ~300`);
+    assert.ok(ms >= 300 - 2 && ms <= 300 + 300, `closed after ${ms.toFixed(0)} ms, want ~300`);
   });
 
   test('timeout 0 holds the connection (no data, no close); deleting the toxic closes it', async () => {
@@ -181,7 +181,7 @@ describe('timeout', LIMIT, () => {
     await removeToxic(server, 'p', 'timeout_downstream');
     const got = await ending;
     assert.equal(got.data.length, 0);
-    assert.ok(got.at - t0 < 100, 'closed when the toxic went (as the real server does)');
+    assert.ok(got.at - t0 < 300, 'closed when the toxic went (as the real server does)');
   });
 });
 
@@ -226,7 +226,7 @@ describe('reset_peer', LIMIT, () => {
     const got = await atClient;
     assert.equal(got.how, 'error:ECONNRESET');
     const ms = got.at - t0;
-    assert.ok(ms >= 150 - 2 && ms <= 150 + 150, `reset after ${ms.toFixed(0)} ms, want ~150`);
+    assert.ok(ms >= 150 - 2 && ms <= 150 + 300, `reset after ${ms.toFixed(0)} ms, want ~150`);
     assert.equal(got.data.length, 0);
     const s = await atServer;
     assert.equal(s.how, 'error:ECONNRESET', 'the upstream is reset too');
@@ -242,7 +242,7 @@ describe('reset_peer', LIMIT, () => {
     c.write('data');
     const got = await atClient;
     assert.equal(got.how, 'error:ECONNRESET');
-    assert.ok(got.at - t0 < 100);
+    assert.ok(got.at - t0 < 300);
   });
 });
 
@@ -250,7 +250,7 @@ describe('slow_close', LIMIT, () => {
   async function closeDelay(withToxic: boolean): Promise<{ gap: number; data: string }> {
     const source = await res.peer((s) => s.end('bye'));
     const port = await addProxy(server, withToxic ? 'slow' : 'fast', source.address);
-    if (withToxic) await addToxic(server, 'slow', { type: 'slow_close', attributes: { delay: 300 } });
+    if (withToxic) await addToxic(server, 'slow', { type: 'slow_close', attributes: { delay: 500 } });
     const c = await res.client(port);
     const got = await readToEnd(c);
     assert.equal(got.how, 'end');
@@ -260,10 +260,10 @@ describe('slow_close', LIMIT, () => {
   test('the close reaches the client `delay` ms late; data is not delayed', async () => {
     const fast = await closeDelay(false);
     assert.equal(fast.data, 'bye');
-    assert.ok(fast.gap < 50, `without the toxic the close follows at once (${fast.gap.toFixed(1)} ms)`);
+    assert.ok(fast.gap < 200, `without the toxic the close follows at once (${fast.gap.toFixed(1)} ms)`);
     const slow = await closeDelay(true);
     assert.equal(slow.data, 'bye');
-    assert.ok(slow.gap >= 300 - 2 && slow.gap <= 300 + 100, `close came ${slow.gap.toFixed(0)} ms after the data`);
+    assert.ok(slow.gap >= 500 - 2 && slow.gap <= 500 + 300, `close came ${slow.gap.toFixed(0)} ms after the data`);
   });
 });
 
@@ -280,38 +280,44 @@ describe('noop', LIMIT, () => {
 });
 
 describe('toxicity', LIMIT, () => {
+  // A 1 s latency tells the two cases apart with a wide margin, even on a loaded machine.
+  const LATENCY = 1000;
+  const slowed = (ms: number) => ms >= LATENCY - 0.5;
+  const fast = (ms: number) => ms < LATENCY / 2;
+
   async function delays(toxicity: number, connections: number): Promise<number[]> {
     const { port } = await echoProxy();
-    await addToxic(server, 'p', { type: 'latency', toxicity, attributes: { latency: 300 } });
+    await addToxic(server, 'p', { type: 'latency', toxicity, attributes: { latency: LATENCY } });
     const clients = await Promise.all(Array.from({ length: connections }, () => res.client(port)));
     return Promise.all(clients.map((c) => roundTrip(c)));
   }
 
   test('toxicity 0 never applies', async () => {
     const rtts = await delays(0, 40);
-    assert.ok(rtts.every((ms) => ms < 150), `some connection got the toxic: ${rtts.map((r) => r.toFixed(0)).join(' ')}`);
+    assert.ok(rtts.every(fast), `some connection got the toxic: ${rtts.map((r) => r.toFixed(0)).join(' ')}`);
   });
 
   test('toxicity 1 always applies', async () => {
     const rtts = await delays(1, 40);
-    assert.ok(rtts.every((ms) => ms >= 300 - 0.5), `some connection escaped: ${rtts.map((r) => r.toFixed(0)).join(' ')}`);
+    assert.ok(rtts.every(slowed), `some connection escaped: ${rtts.map((r) => r.toFixed(0)).join(' ')}`);
   });
 
   test('toxicity is decided per connection', async () => {
     const rtts = await delays(0.5, 40);
-    const hit = rtts.filter((ms) => ms >= 299.5).length;
+    const hit = rtts.filter(slowed).length;
+    assert.ok(rtts.every((ms) => slowed(ms) || fast(ms)), rtts.map((r) => r.toFixed(0)).join(' '));
     // P(all 40 alike) = 2 * 0.5^40: never in practice.
     assert.ok(hit > 0 && hit < 40, `${hit} of 40 connections got the toxic`);
   });
 
   test('an update re-decides, like the real server: toxicity 0 turns the toxic off on live connections', async () => {
     const { port } = await echoProxy();
-    await addToxic(server, 'p', { type: 'latency', attributes: { latency: 300 } });
+    await addToxic(server, 'p', { type: 'latency', attributes: { latency: LATENCY } });
     const c = await res.client(port);
-    assert.ok((await roundTrip(c)) >= 299.5);
+    assert.ok(slowed(await roundTrip(c)));
     const r = await api(server, 'PATCH', '/proxies/p/toxics/latency_downstream', { toxicity: 0 });
     assert.equal(r.status, 200);
-    assert.ok((await roundTrip(c)) < 150);
+    assert.ok(fast(await roundTrip(c)));
   });
 });
 
@@ -319,7 +325,7 @@ describe('a toxic added or removed on a live connection', LIMIT, () => {
   test('applies to data from then on; removing it releases held data at once', async () => {
     const { port } = await echoProxy();
     const c = await res.client(port);
-    assert.ok((await roundTrip(c)) < 100);
+    assert.ok((await roundTrip(c)) < 500);
     await addToxic(server, 'p', { type: 'latency', attributes: { latency: 1000 } });
     const t0 = performance.now();
     const reply = readBytes(c, 4);

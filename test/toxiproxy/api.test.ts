@@ -52,6 +52,8 @@ describe('through toxiproxy-node-client', LIMIT, () => {
     assert.equal(proxy.enabled, true);
     assert.deepEqual(proxy.toJson(), { enabled: true, listen: proxy.listen, name: 'redis', upstream: echo.address });
     assert.equal(proxy.getHost(), server.url);
+    assert.equal(proxy.getToxiproxy(), tp);
+    assert.equal(tp.getApi(), proxy.api);
     assert.equal(proxy.getPath(), `${server.url}/proxies/redis`);
     const c = await client(Number(proxy.listen.split(':')[1]));
     c.write('ping');

@@ -20,7 +20,7 @@ function positive(ms: number, what: string): number {
 }
 
 export default [
-  step('When', 'the replication link of {string} is partitioned', 'stops all bytes both ways between the hosts (held, not reset) until the network heals',
+  step('When', 'the replication link of {string} is partitioned', 'drops all bytes both ways between the hosts (silence, no reset) until the network heals',
     async function (name: string) {
       await this.pair(name).linkFaults.partitionReplication();
     }),

@@ -1,10 +1,10 @@
 /**
  * Network faults on the links of a pair, as Toxiproxy toxics. Choices:
- * - partition = a `timeout` toxic with timeout 0 on each direction cut: bytes stop and are held,
+ * - partition = a `timeout` toxic with timeout 0 on each direction cut: bytes are dropped and
  *   connections stay open, as when packets are dropped (the case failure detectors find hard:
- *   silence, not a reset). Healing releases what was held, as TCP retransmission would. A
- *   disabled proxy would instead refuse and reset connections: a crash of the link's far end,
- *   not a partition.
+ *   silence, not a reset). Healing removes the toxic, which (as in the real Toxiproxy) closes
+ *   the connections it cut; the hosts reconnect. A disabled proxy would instead refuse and
+ *   reset connections at once: a crash of the link's far end, not a partition.
  * - latency / bandwidth = the toxics of the same names.
  * Each call adds one group of toxics and returns its id; `remove(id)` takes exactly that group
  * away, `heal()` every group, and re-enables the pair's proxies. Nothing of another pair is

@@ -141,7 +141,7 @@ export interface WriterReport {
  * `n` clients, each writing its own keys (`c<i>k<j>`) with increasing values and reading
  * them back now and then; every read must be >= what that client already saw.
  */
-export function startWriters(endpoints: Record<HostName, Endpoint>, n = 8, keysPerClient = 16) {
+export function startWriters(endpoints: Record<HostName, Endpoint>, n = 8, keysPerClient = 16, minIntervalMs = 2) {
   let running = true;
   const report: WriterReport = { acked: new Map(), seen: new Map(), oks: 0, infos: 0, fails: 0, reads: 0, violations: [], perHost: { a: 0, b: 0 } };
   const okListeners = new Set<() => void>();
@@ -153,7 +153,12 @@ export function startWriters(endpoints: Record<HostName, Endpoint>, n = 8, keysP
     loops.push(
       (async () => {
         let seq = 0;
+        let last = 0;
         while (running) {
+          // pace each client (at most one op per minIntervalMs) so the machine is not saturated
+          const wait = last + minIntervalMs - monoMs();
+          if (wait > 0) await sleep(wait);
+          last = monoMs();
           const key = `c${i}k${seq % keysPerClient}`;
           if (seq % 5 === 4) {
             const r = await client.op(`GET ${key}`);
@@ -210,11 +215,10 @@ export function startWriters(endpoints: Record<HostName, Endpoint>, n = 8, keysP
         l();
       });
     },
-    async stop(): Promise<WriterReport> {
+    stop(): Promise<WriterReport> {
       running = false;
-      await Promise.all(loops);
       for (const c of clients) c.close();
-      return report;
+      return Promise.all(loops).then(() => report);
     },
   };
 }

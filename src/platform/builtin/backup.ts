@@ -5,16 +5,24 @@
  * than the failover timeout (or at once when the connection drops, under witness fencing) it
  * asks the witness for the lease — or, under fencing 'none', simply goes live.
  */
-import type { Checkpoint } from '../../vm/types.ts';
+import type { Checkpoint, Vm } from '../../vm/types.ts';
 import { monoMs } from '../types.ts';
 import type { HostContext } from './host-context.ts';
 import type { ReplLink } from './repl-link.ts';
-import { FrameType, epochHeader, hbPayload, jsonPayload, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
+import { FrameType, HB_FENCED, epochHeader, hbFlags, hbPayload, jsonPayload, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
 
 export interface TakeoverState {
   checkpoint: Checkpoint;
   epoch: number;
   captureTime: number;
+  /** the checkpoint already restored into a paused machine (speculatively, while asking the witness) */
+  spare: Promise<Vm> | null;
+}
+
+/** a machine restored ahead of time from the checkpoint of `epoch`, paused */
+interface Spare {
+  epoch: number;
+  vm: Promise<Vm>;
 }
 
 export class BackupRole {
@@ -29,6 +37,13 @@ export class BackupRole {
   private notStandby = false;
   private stopped = false;
   private silentLogged = false;
+  private spare: Spare | null = null;
+  /** since when the primary's heartbeats say it cannot renew its lease (0: they do not) */
+  private primaryFencedSince = 0;
+
+  private get primaryFenced(): boolean {
+    return this.primaryFencedSince > 0 && monoMs() - this.primaryFencedSince >= this.ctx.opts.failoverTimeoutMs / 2;
+  }
   fullsReceived = 0;
 
   constructor(
@@ -51,6 +66,7 @@ export class BackupRole {
     }
     const old = this.link;
     this.link = link;
+    this.primaryFencedSince = 0;
     if (old) old.close('replaced by a new session');
     this.heardAt = monoMs();
     this.silentLogged = false;
@@ -81,6 +97,7 @@ export class BackupRole {
           return;
         }
         const first = this.checkpoint === null;
+        this.dropSpare();
         this.checkpoint = cp;
         this.committedEpoch = epoch;
         this.committedCaptureTime = time;
@@ -98,6 +115,7 @@ export class BackupRole {
           link.close(`delta for epoch ${epoch} does not follow the checkpoint of epoch ${this.committedEpoch}`);
           return;
         }
+        this.dropSpare();
         try {
           const d = this.ctx.vm.decodeDelta(rest);
           this.checkpoint = this.ctx.vm.applyDelta(this.checkpoint, d);
@@ -114,8 +132,14 @@ export class BackupRole {
         link.send(FrameType.ACK, epochHeader(epoch, time));
         return;
       }
-      case FrameType.HB:
+      case FrameType.HB: {
+        // a primary that merely stalled renews within a few ms; one cut off from the witness
+        // keeps saying so: after half the failover timeout, ask in its place
+        const fenced = (hbFlags(f.payload) & HB_FENCED) !== 0;
+        if (fenced && this.primaryFencedSince === 0) this.primaryFencedSince = monoMs();
+        if (!fenced) this.primaryFencedSince = 0;
         return;
+      }
       default:
         link.close(`unexpected frame type ${f.type}`);
     }
@@ -130,20 +154,33 @@ export class BackupRole {
       this.heardAt = Math.max(this.heardAt, link.lastHeard);
     }
     if (!this.checkpoint || this.attempting || now < this.nextAttemptAt) return;
+    if (link && now - this.heardAt <= this.ctx.opts.failoverTimeoutMs && !this.primaryFenced) return;
+    // after a stall of our own, timers run before pending input is read: decide only after it was
+    setImmediate(() => this.suspect());
+  }
+
+  /** the connection is gone, or the primary has been silent for longer than the failover timeout */
+  private suspect(): void {
+    if (this.stopped || !this.checkpoint || this.attempting) return;
+    const link = this.link;
+    const now = monoMs();
+    if (link) this.heardAt = Math.max(this.heardAt, link.lastHeard);
     const silent = now - this.heardAt;
     const timeout = this.ctx.opts.failoverTimeoutMs;
+    if (link && silent <= timeout && !(this.primaryFenced && this.ctx.lease)) return;
     if (this.ctx.lease) {
       // under witness fencing asking is always safe: go as soon as the primary looks gone
       if (this.notStandby) return;
-      if (link && silent <= timeout) return;
       if (!this.silentLogged) {
         this.silentLogged = true;
-        this.ctx.log.warn(link ? 'primary silent: asking the witness' : 'primary connection lost: asking the witness', {
+        this.ctx.log.warn(!link ? 'primary connection lost: asking the witness' : this.primaryFenced ? 'primary fenced: asking the witness' : 'primary silent: asking the witness', {
           silentMs: Math.round(silent),
           committedEpoch: this.committedEpoch,
         });
       }
       void this.askWitness();
+      // restore the checkpoint into a paused machine while waiting, so going live costs little
+      this.prepareSpare();
     } else if (silent > timeout) {
       this.ctx.log.warn('primary silent: going live without asking (fencing none)', { silentMs: Math.round(silent) });
       this.takeover();
@@ -153,6 +190,7 @@ export class BackupRole {
   private async askWitness(): Promise<void> {
     const lease = this.ctx.lease!;
     this.attempting = true;
+    this.ctx.log.debug('asking the witness for the lease', { committedEpoch: this.committedEpoch });
     let reply;
     try {
       reply = await lease.acquire('takeover');
@@ -182,14 +220,41 @@ export class BackupRole {
 
   private takeover(): void {
     if (this.stopped || !this.checkpoint) return;
-    const s: TakeoverState = { checkpoint: this.checkpoint, epoch: this.committedEpoch, captureTime: this.committedCaptureTime };
+    const spare = this.spare && this.spare.epoch === this.committedEpoch ? this.spare.vm : null;
+    if (spare) this.spare = null;
+    const s: TakeoverState = { checkpoint: this.checkpoint, epoch: this.committedEpoch, captureTime: this.committedCaptureTime, spare };
     this.stop();
     this.onTakeover(s);
+  }
+
+  private prepareSpare(): void {
+    if (!this.checkpoint || (this.spare && this.spare.epoch === this.committedEpoch)) return;
+    this.dropSpare();
+    const epoch = this.committedEpoch;
+    const t0 = monoMs();
+    const vm = this.ctx.vm.restoreVm(this.checkpoint, this.ctx.vmConfig).then((v) => {
+      v.pause();
+      this.ctx.log.info('spare machine restored (paused)', { epoch, ms: +(monoMs() - t0).toFixed(2) });
+      return v;
+    });
+    vm.catch((err: unknown) => this.ctx.log.warn('spare restore failed', { epoch, err: String(err) }));
+    this.spare = { epoch, vm };
+  }
+
+  private dropSpare(): void {
+    const s = this.spare;
+    if (!s) return;
+    this.spare = null;
+    s.vm.then(
+      (v) => v.destroy(),
+      () => {},
+    );
   }
 
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.dropSpare();
     clearInterval(this.timer);
     const link = this.link;
     this.link = null;

@@ -19,7 +19,7 @@ import { HOST_NAMES, monoMs } from '../types.ts';
 import { validateLayout, validateOptions } from './options.ts';
 import { spawnTsNode, type Child } from './children.ts';
 import { LineSplitter } from './lines.ts';
-import { parseEvent, type HostEvent, type WitnessEvent } from './events.ts';
+import { parseEvent, type HostEvent, type HostStatusReport, type WitnessEvent } from './events.ts';
 import type { HostConfig } from './host-config.ts';
 import type { WitnessConfig } from './witness-main.ts';
 import { derivePairStatus, type HostView } from './pair-status.ts';
@@ -229,6 +229,11 @@ export class BuiltinPlatform implements FtPlatform {
     for (const h of HOST_NAMES) if (this.hosts[h].child?.pid) out.push(this.hosts[h].child!.pid!);
     if (this.witness.pid) out.push(this.witness.pid);
     return out;
+  }
+
+  /** the last status each live host reported (figures beyond PairStatus: checkpoints, delta bytes, warm) */
+  hostReports(): Record<HostName, HostStatusReport | null> {
+    return { a: this.hosts.a.alive ? this.hosts.a.report : null, b: this.hosts.b.alive ? this.hosts.b.report : null };
   }
 
   /** every pid this platform ever started */

@@ -25,6 +25,8 @@ export interface HostStatusReport {
   bytesReplicated: number;
   /** bytes of the last delta frame */
   lastDeltaBytes: number;
+  /** the emulator is warmed up (a failover will not pay for compiling v86) */
+  warm: boolean;
   /** the lease is currently valid (witness fencing; always true for fencing none when primary) */
   leaseValid: boolean;
 }

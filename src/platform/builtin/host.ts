@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import crypto from 'node:crypto';
 import type { PlatformOptions, Role } from '../types.ts';
 import { monoMs } from '../types.ts';
-import type { VmConfig } from '../../vm/types.ts';
+import type { Vm, VmConfig } from '../../vm/types.ts';
 import type { HostConfig } from './host-config.ts';
 import type { HostContext } from './host-context.ts';
 import { ConsoleLog, Logger } from './logger.ts';
@@ -94,6 +94,9 @@ export class Host implements HostContext {
     this.log.info('host starting', { pid: process.pid, incarnation: this.incarnation, initialRole: c.initialRole, options: c.options, links: c.links });
     emitHost({ t: 'hello', pid: process.pid, incarnation: this.incarnation });
     this.vm = await loadVmModule(c.vmModule);
+    // a backup warms its emulator before it accepts a primary: warming blocks the event loop
+    // for a while, which must not happen while heartbeats are expected
+    if (c.initialRole === 'backup') await this.warmUp();
     await this.clients.listen();
     if (!c.solo) await this.listenReplication();
     if (!c.solo && c.options.fencing === 'witness') {
@@ -108,12 +111,17 @@ export class Host implements HostContext {
         onExpired: () => {
           if (this.role === 'primary') this.setRole('fenced', 'lease expired');
         },
+        onExtended: () => this.primary?.gate.retry(),
         onRegained: () => {
-          if (this.role === 'fenced' && this.primary) this.setRole('primary', 'lease renewed');
+          if (this.role === 'fenced' && this.primary) {
+            this.setRole('primary', 'lease renewed');
+            this.primary.gate.retry();
+          }
         },
       });
     }
     emitHost({ t: 'listening' });
+    this.watchStalls();
     this.statusTimer = setInterval(() => this.reportStatus(), STATUS_EVERY_MS);
     if (c.initialRole === 'primary') await this.coldStart();
     else this.becomeBackup();
@@ -173,9 +181,54 @@ export class Host implements HostContext {
 
   private becomePrimary(vm: PrimaryRole['vm'], startEpoch: number, why: string): void {
     this.promoting = false;
+    this.warmedUp = true;
+    this.warm = true;
     this.primary = new PrimaryRole(this, vm, startEpoch);
     this.primary.start();
     this.setRole('primary', why);
+  }
+
+  private warmedUp = false;
+  private warm = false;
+
+  /** log when this process's event loop was blocked long enough to matter for failure detection */
+  private watchStalls(): void {
+    const every = 10;
+    const limit = Math.max(30, this.opts.failoverTimeoutMs / 3);
+    let last = monoMs();
+    const t = setInterval(() => {
+      const now = monoMs();
+      if (now - last > limit) this.log.warn('event loop stalled', { ms: Math.round(now - last - every), role: this.role });
+      last = now;
+    }, every);
+    t.unref();
+  }
+
+  /**
+   * Once per process: boot, capture and restore a throwaway machine, so that the first
+   * failover does not pay for compiling v86's wasm and JIT-warming the restore path.
+   */
+  private async warmUp(): Promise<void> {
+    if (this.warmedUp) return;
+    this.warmedUp = true;
+    const t0 = monoMs();
+    try {
+      const vm = await this.vm.bootVm(this.vmConfigQuiet);
+      const cp = vm.captureFull();
+      vm.destroy();
+      const again = await this.vm.restoreVm(cp, this.vmConfigQuiet);
+      again.destroy();
+      this.log.info('emulator warmed up', { ms: Math.round(monoMs() - t0) });
+      this.warm = true;
+      this.changed();
+    } catch (err) {
+      this.log.warn('warm-up failed (failover will be slower)', { err: String(err) });
+    }
+  }
+
+  private get vmConfigQuiet(): VmConfig {
+    const { console: _c, ...rest } = this.vmConfig;
+    return rest;
   }
 
   private becomeBackup(): void {
@@ -193,13 +246,22 @@ export class Host implements HostContext {
     const t0 = monoMs();
     this.note(`failover: restoring checkpoint of epoch ${s.epoch}`);
     this.log.info('failover: restoring the last committed checkpoint', { epoch: s.epoch, ageMs: Math.round(t0 - s.captureTime) });
-    let vm;
+    let vm: Vm | null = null;
+    if (s.spare) {
+      try {
+        vm = await s.spare;
+        vm.resume();
+      } catch {
+        vm = null;
+      }
+    }
+    const spareUsed = vm !== null;
     try {
-      vm = await this.vm.restoreVm(s.checkpoint, this.vmConfig);
+      vm ??= await this.vm.restoreVm(s.checkpoint, this.vmConfig);
     } catch (err) {
       this.fatal(`failover: cannot restore the checkpoint: ${String(err)}`);
     }
-    this.log.info('failover: guest restored and running', { ms: +(monoMs() - t0).toFixed(2) });
+    this.log.info('failover: guest restored and running', { ms: +(monoMs() - t0).toFixed(2), spareUsed });
     this.becomePrimary(vm, s.epoch + 1, `failover from epoch ${s.epoch}`);
   }
 
@@ -236,6 +298,7 @@ export class Host implements HostContext {
       checkpoints: p ? p.checkpoints : 0,
       bytesReplicated: p ? p.bytesReplicated : 0,
       lastDeltaBytes: p ? p.lastDeltaBytes : 0,
+      warm: this.warm,
       leaseValid: this.lease ? this.lease.valid() : this.role === 'primary',
     };
     emitHost({ t: 'status', ...s });

@@ -26,6 +26,8 @@ export interface LeaseClientOptions {
   onExpired: () => void;
   /** a renewal succeeded after an expiry */
   onRegained: () => void;
+  /** the lease was extended (output held back while it was invalid may go now) */
+  onExtended?: () => void;
 }
 
 interface Pending {
@@ -45,7 +47,8 @@ export class LeaseClient {
   private expiryTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private connectWaiters: (() => void)[] = [];
-  private wasConnected = false;
+  private everConnected = false;
+  private downLogged = false;
   private expired = false;
   /** term of the lease we hold (0 = none) */
   term = 0;
@@ -68,8 +71,8 @@ export class LeaseClient {
     sock.setNoDelay(true);
     sock.on('connect', () => {
       this.connected = true;
-      if (!this.wasConnected) this.o.log.info('witness connected', { endpoint: this.o.endpoint });
-      this.wasConnected = true;
+      if (!this.everConnected) this.o.log.info('witness connected', { endpoint: this.o.endpoint });
+      this.everConnected = true;
       const w = this.connectWaiters;
       this.connectWaiters = [];
       for (const f of w) f();
@@ -80,9 +83,11 @@ export class LeaseClient {
     sock.on('error', () => {});
     sock.on('close', () => {
       if (this.sock !== sock) return;
-      if (this.connected) this.o.log.warn('witness connection lost');
+      if (this.connected && !this.downLogged) {
+        this.downLogged = true;
+        this.o.log.warn('witness connection lost (reconnecting)');
+      }
       this.connected = false;
-      this.wasConnected = false;
       this.sock = null;
       this.lines = new LineSplitter();
       for (const [, p] of this.pending) {
@@ -100,6 +105,10 @@ export class LeaseClient {
       r = JSON.parse(line) as LeaseReply;
     } catch {
       return;
+    }
+    if (this.downLogged) {
+      this.downLogged = false;
+      this.o.log.info('witness reachable again');
     }
     const p = this.pending.get(r.rid);
     if (!p) return;
@@ -161,7 +170,9 @@ export class LeaseClient {
 
   private extend(sentAt: number): void {
     const until = sentAt + this.o.ttlMs;
+    const wasValid = monoMs() < this.validUntil;
     if (until > this.validUntil) this.validUntil = until;
+    if (!wasValid && !this.expired) this.o.onExtended?.();
     if (this.expired && monoMs() < this.validUntil) {
       this.expired = false;
       this.o.log.info('lease regained', { term: this.term });
@@ -171,15 +182,31 @@ export class LeaseClient {
     this.expiryTimer = setTimeout(() => this.checkExpiry(), Math.max(0, this.validUntil - monoMs()) + 0.5);
   }
 
+  /** send a renewal now (e.g. right before a long synchronous operation) */
+  renewNow(): void {
+    void this.renew();
+  }
+
   private checkExpiry(): void {
     this.expiryTimer = null;
+    if (this.term === 0 || this.expired) return;
+    if (monoMs() >= this.validUntil) {
+      // after a stall timers run before pending replies are read: let a renewal in first.
+      // (valid() is checked synchronously at every release, so this only delays the report)
+      setImmediate(() => this.declareExpiry());
+    } else {
+      this.expiryTimer = setTimeout(() => this.checkExpiry(), this.validUntil - monoMs() + 0.5);
+    }
+  }
+
+  private declareExpiry(): void {
     if (this.term === 0 || this.expired) return;
     const now = monoMs();
     if (now >= this.validUntil) {
       this.expired = true;
       this.o.log.warn('lease expired (no renewal in time)', { term: this.term, lateMs: Math.round(now - this.validUntil) });
       this.o.onExpired();
-    } else {
+    } else if (!this.expiryTimer) {
       this.expiryTimer = setTimeout(() => this.checkExpiry(), this.validUntil - now + 0.5);
     }
   }
@@ -201,7 +228,7 @@ export class LeaseClient {
   }
 
   private checkExpiryNow(): void {
-    if (this.term !== 0 && !this.expired && monoMs() >= this.validUntil) this.checkExpiry();
+    if (this.term !== 0 && !this.expired && monoMs() >= this.validUntil) this.declareExpiry();
   }
 
   private lose(reply: LeaseReply): void {

@@ -71,7 +71,7 @@ export function validateOptions(given: Partial<PlatformOptions> | undefined): Pl
   oneOf(problems, 'fencing', o.fencing, ['witness', 'none']);
   intIn(problems, 'heartbeatIntervalMs', o.heartbeatIntervalMs, 1, 10_000, 'milliseconds');
   intIn(problems, 'failoverTimeoutMs', o.failoverTimeoutMs, 10, 600_000, 'milliseconds');
-  intIn(problems, 'memoryMiB', o.memoryMiB, 4, 1024, 'MiB');
+  intIn(problems, 'memoryMiB', o.memoryMiB, 8, 1024, 'MiB');
   if (problems.length === 0 && o.failoverTimeoutMs < 2 * o.heartbeatIntervalMs) {
     problems.push(
       `option failoverTimeoutMs = ${o.failoverTimeoutMs} is not allowed with heartbeatIntervalMs = ` +
@@ -83,6 +83,16 @@ export function validateOptions(given: Partial<PlatformOptions> | undefined): Pl
     throw new PlatformOptionsError(`invalid platform options:\n  - ${problems.join('\n  - ')}`);
   }
   return o;
+}
+
+/**
+ * How long the primary waits for a silent backup before it gives up on it (clears the standby
+ * at the witness and releases held output unprotected). A backup that crashed closes its
+ * connection and is dropped at once; this only bounds hangs and partitions. Longer than the
+ * failover timeout so that a backup stalled by CPU contention is not resynchronised from scratch.
+ */
+export function backupTimeoutMs(o: PlatformOptions): number {
+  return 3 * o.failoverTimeoutMs;
 }
 
 /** The lease the witness grants lives as long as the failover timeout; the holder renews 5 times per lease. */

@@ -1,8 +1,10 @@
 /**
  * Output commit: guest output produced in epoch N is held until the backup acknowledged
  * checkpoint N, then released in order. Every release first checks, synchronously, that this
- * host may still serve (lease valid); output that may not go out is dropped (the client sees a
- * timeout: an indeterminate operation, never a wrong answer).
+ * host may still serve (lease valid). While it may not, output stays queued: a lease that is
+ * renewed in the same term proves nobody else served meanwhile, so it may go out then
+ * (retry()); a host that lost its lease drops it all (dropAll(): the clients see timeouts,
+ * indeterminate operations, never a wrong answer).
  *
  *  - 'hold'   (protected, output commit on): queue until acked
  *  - 'direct' (no backup, or output commit off): release at once, after anything queued
@@ -20,13 +22,15 @@ export class OutputGate {
   private head = 0;
   private mode: 'hold' | 'direct' = 'direct';
   private acked = -1;
-  /** lines dropped because this host could not serve when they were due */
+  /** lines dropped because this host lost its lease */
   dropped = 0;
+  /** times output was due but held back because this host could not serve at that moment */
+  blocked = 0;
   released = 0;
 
   constructor(
     private readonly maySend: () => boolean,
-    private readonly onRefused: () => void = () => {},
+    private readonly onBlocked: () => void = () => {},
   ) {}
 
   get holding(): boolean {
@@ -44,8 +48,19 @@ export class OutputGate {
 
   /** output of `epoch` is ready to go once that epoch is acknowledged */
   push(epoch: number, release: Release, now: number): void {
-    if (this.mode === 'direct' && this.size === 0) this.out(release);
-    else this.queue.push({ epoch, release, at: now });
+    if (this.mode === 'direct' && this.size === 0 && this.maySend()) {
+      this.released++;
+      release();
+      return;
+    }
+    this.queue.push({ epoch, release, at: now });
+    if (this.mode === 'direct') this.flush(() => true);
+  }
+
+  /** this host may serve again (lease renewed in the same term): release what is due */
+  retry(): void {
+    if (this.mode === 'direct') this.flush(() => true);
+    else this.flush((h) => h.epoch <= this.acked);
   }
 
   /** start holding output (a backup is joining / protecting) */
@@ -79,8 +94,14 @@ export class OutputGate {
 
   private flush(pred: (h: Held) => boolean): void {
     while (this.head < this.queue.length && pred(this.queue[this.head])) {
+      if (!this.maySend()) {
+        this.blocked++;
+        this.onBlocked();
+        return;
+      }
       const h = this.queue[this.head++];
-      this.out(h.release);
+      this.released++;
+      h.release();
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
@@ -88,13 +109,4 @@ export class OutputGate {
     }
   }
 
-  private out(release: Release): void {
-    if (this.maySend()) {
-      this.released++;
-      release();
-    } else {
-      this.dropped++;
-      this.onRefused();
-    }
-  }
 }

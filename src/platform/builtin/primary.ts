@@ -10,8 +10,9 @@ import type { Vm } from '../../vm/types.ts';
 import { monoMs } from '../types.ts';
 import type { HostContext } from './host-context.ts';
 import { OutputGate } from './output-gate.ts';
+import { backupTimeoutMs } from './options.ts';
 import { ReplLink } from './repl-link.ts';
-import { FrameType, epochHeader, hbPayload, jsonPayload, parseJson, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
+import { FrameType, HB_FENCED, epochHeader, hbPayload, jsonPayload, parseJson, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
 
 /** stop capturing while this much is queued for the backup (bandwidth-limited link) */
 const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
@@ -192,6 +193,8 @@ export class PrimaryRole {
     this.standbyRegistered = false;
     this.dialFailures = 0;
     if (this.ctx.opts.outputCommit) this.gate.hold();
+    // a full capture blocks the event loop for a while: renew the lease right before it
+    this.ctx.lease?.renewNow();
     const t = monoMs();
     const full = this.vm.captureFull();
     const bytes = this.ctx.vm.encodeCheckpoint(full);
@@ -291,8 +294,17 @@ export class PrimaryRole {
       if (silent > Math.max(1000, this.ctx.opts.failoverTimeoutMs)) link.close('connect timed out');
       return;
     }
-    link.send(FrameType.HB, hbPayload(monoMs()));
-    if (silent > this.ctx.opts.failoverTimeoutMs) link.close(`no heartbeat from the backup for ${Math.round(silent)} ms`);
+    // a primary that cannot renew its lease (witness unreachable) tells the backup to ask for it
+    const lease = this.ctx.lease;
+    link.send(FrameType.HB, hbPayload(monoMs(), lease && !lease.valid() ? HB_FENCED : 0));
+    const limit = backupTimeoutMs(this.ctx.opts);
+    if (silent > limit) {
+      // after a stall of our own, timers run before pending input is read: decide only after it was
+      setImmediate(() => {
+        const still = monoMs() - link.lastHeard;
+        if (this.link === link && still > limit) link.close(`no heartbeat from the backup for ${Math.round(still)} ms`);
+      });
+    }
   }
 
   /** stop serving and replicating; the VM is destroyed; held output is dropped */

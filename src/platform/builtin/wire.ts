@@ -8,7 +8,7 @@
  *   FULL     p->b  u32 epoch, f64 captureTime, checkpoint   full state transfer
  *   DELTA    p->b  u32 epoch, f64 captureTime, delta        what changed since the last capture
  *   ACK      b->p  u32 epoch, f64 captureTime               epoch complete and kept
- *   HB       both  f64 sendTime                              heartbeat
+ *   HB       both  f64 sendTime, u8 flags                    heartbeat (HB_FENCED: the primary cannot renew its lease)
  */
 import type { Socket } from 'node:net';
 
@@ -119,10 +119,18 @@ export function readEpochHeader(payload: Buffer): { epoch: number; time: number;
   return { epoch: payload.readUInt32BE(0), time: payload.readDoubleBE(4), rest: payload.subarray(12) };
 }
 
-export function hbPayload(time: number): Buffer {
-  const b = Buffer.allocUnsafe(8);
+/** heartbeat flag (primary -> backup): my lease has expired and I cannot renew it — take over */
+export const HB_FENCED = 1;
+
+export function hbPayload(time: number, flags = 0): Buffer {
+  const b = Buffer.allocUnsafe(9);
   b.writeDoubleBE(time, 0);
+  b[8] = flags;
   return b;
+}
+
+export function hbFlags(payload: Buffer): number {
+  return payload.length >= 9 ? payload[8] : 0;
 }
 
 export interface Hello {

@@ -37,10 +37,19 @@ export function failureMessage(verdict: Verdict): string {
 
 /** the categories.json content (an array; JSON.stringify it into the results folder) */
 export function allureCategories(): AllureCategory[] {
-  return CATEGORIES.map((name) => ({
-    name,
-    description: DESCRIPTIONS[name],
-    messageRegex: `(?s).*${escapeRegex(categoryTag(name))}.*`,
-    matchedStatuses: ['failed', 'broken'],
-  }));
+  return [
+    ...CATEGORIES.map((name): AllureCategory => ({
+      name,
+      description: DESCRIPTIONS[name],
+      messageRegex: `(?s).*${escapeRegex(categoryTag(name))}.*`,
+      matchedStatuses: ['failed', 'broken'],
+    })),
+    <AllureCategory>{
+      // not a verdict: the scenario itself is written wrong (unknown pair, negative time, ...)
+      name: 'Scenario error',
+      description: 'A step was given a value it does not allow; the message names the value and what is allowed.',
+      messageRegex: '(?s).*StepInputError.*',
+      matchedStatuses: ['failed', 'broken'],
+    },
+  ];
 }

@@ -38,8 +38,8 @@ describe('formatVerdictTable', () => {
 describe('Allure categories', () => {
   const asJs = (re: string) => new RegExp(`^(?:${re.replace(/^\(\?s\)/, '')})$`, 's'); // Java String.matches semantics
 
-  it('has the seven categories (Slow commit among them), each matching its tagged failure message (also multi-line)', () => {
-    const cats = allureCategories();
+  it('has the seven verdict categories (Slow commit among them), each matching its tagged failure message (also multi-line)', () => {
+    const cats = allureCategories().filter((c) => c.name !== 'Scenario error');
     assert.deepEqual(cats.map((c) => c.name), [...CATEGORIES]);
     assert.equal(cats.length, 7);
     assert.ok(cats.find((c) => c.name === 'Slow commit')?.description);
@@ -51,6 +51,13 @@ describe('Allure categories', () => {
       for (const other of cats.filter((o) => o !== c)) assert.ok(!re.test(`[${other.name}] x`), `${c.name} must not match ${other.name}`);
     }
     assert.doesNotThrow(() => JSON.parse(JSON.stringify(cats)));
+  });
+
+  it('puts a step given a wrong value under Scenario error, and no verdict there', () => {
+    const all = allureCategories();
+    const re = asJs(all.find((c) => c.name === 'Scenario error')!.messageRegex!);
+    assert.ok(re.test('StepInputError: percentage "100.5%" is out of range\n    at parsePercent (x.ts:1:1)'));
+    for (const name of CATEGORIES) assert.ok(!re.test(`VerdictFailure: [${name}] x`), name);
   });
 
   it('failureMessage tags the summary with the category', () => {

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   const profile = mkdtempSync(join(tmpdir(), 'ftchaos-chromium-'));
-  const url = `http://127.0.0.1:${port}/#suites/${scenario.uid}`;
+  const url = `http://127.0.0.1:${port}/#testresult/${scenario.uid}`;
   const flags = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--virtual-time-budget=15000',

@@ -25,7 +25,14 @@ export interface CucumberRun {
   survivors: number[];
 }
 
-export async function runCucumber(args: string[], timeoutMs = 240_000): Promise<CucumberRun> {
+export interface RunOptions {
+  timeoutMs?: number;
+  /** called once the run is under way, with its tag and a way to signal cucumber */
+  whileRunning?: (tag: string, signal: (s: NodeJS.Signals) => void) => Promise<void>;
+}
+
+export async function runCucumber(args: string[], opts: RunOptions = {}): Promise<CucumberRun> {
+  const timeoutMs = opts.timeoutMs ?? 240_000;
   const dir = mkdtempSync(join(tmpdir(), 'ftchaos-cuke-'));
   const messages = join(dir, 'messages.ndjson');
   const tag = randomUUID();
@@ -33,9 +40,12 @@ export async function runCucumber(args: string[], timeoutMs = 240_000): Promise<
     const env: Record<string, string | undefined> = { ...process.env, FTCHAOS_TEST_TAG: tag };
     delete env.NODE_OPTIONS;
     delete env.NODE_TEST_CONTEXT;
-    const r = await execa('npx', ['cucumber-js', ...args, '--format', `message:${messages}`], {
+    // cucumber-js itself, not through npx, so that a signal reaches it and not a wrapper
+    const child = execa(process.execPath, ['node_modules/@cucumber/cucumber/bin/cucumber.js', ...args, '--format', `message:${messages}`], {
       env, extendEnv: false, reject: false, all: true, timeout: timeoutMs, killSignal: 'SIGINT',
     });
+    if (opts.whileRunning) await opts.whileRunning(tag, (s) => child.kill(s));
+    const r = await child;
     return { exitCode: r.exitCode ?? -1, output: r.all ?? '', scenarios: parseMessages(readFileSync(messages, 'utf8')), survivors: taggedProcesses(tag) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,8 @@
  * Targets (issue 3): outage p50 <= 150 ms, p99 <= 300 ms; progress ratio >= 0.90;
  * >= 100 checkpoints/s at 10 ms; commit latency p50 <= epoch + 5 ms.
  *
- *   npm run bench:platform                 (FTCHAOS_BENCH_KILLS=20, FTCHAOS_BENCH_VM=fake for the stand-in guest)
+ *   npm run bench:platform     (env: FTCHAOS_BENCH_KILLS=20; FTCHAOS_BENCH_VM=fake for the stand-in guest;
+ *                               FTCHAOS_KEEP_LOGS=1 keeps the host logs; on failure they are kept anyway)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -196,7 +197,9 @@ async function main(): Promise<void> {
   row(`client-seen outage over ${KILLS} primary kills p50`, `${f1(o50)} ms`, `target <= 150: ${verdict(o50 <= 150)}`);
   row(`client-seen outage over ${KILLS} primary kills p99`, `${f1(o99)} ms (max ${f1(Math.max(...outages))})`, `target <= 300: ${verdict(o99 <= 300)}`);
   console.log(`\n  outages (ms): ${outages.map((x) => Math.round(x)).join(' ')}`);
-  console.log(`  total bench time ${f1((monoMs() - t00) / 1000)} s; logs in ${logRoot}`);
+  const keep = !!process.env.FTCHAOS_KEEP_LOGS;
+  console.log(`  total bench time ${f1((monoMs() - t00) / 1000)} s${keep ? `; logs in ${logRoot}` : ''}`);
+  if (!keep) fs.rmSync(logRoot, { recursive: true, force: true });
 }
 
 async function cleanup(): Promise<void> {
@@ -217,6 +220,7 @@ const watchdog = setTimeout(() => {
 main()
   .then(cleanup, async (err: unknown) => {
     console.error(err);
+    console.error(`logs in ${logRoot}`);
     await cleanup();
     process.exitCode = 1;
   })

@@ -43,9 +43,12 @@ export class PrimaryRole {
   private unsubLine: () => void;
   private captureTimes: number[] = [];
   private dialFailures = 0;
+  /** the peer refused the last session (it is primary itself): redial more slowly */
+  private refused = false;
   checkpoints = 0;
   bytesReplicated = 0;
   lastDeltaBytes = 0;
+  /** epochs not captured because the backup had too much outstanding (bandwidth-limited link) */
   skippedCaptures = 0;
 
   constructor(
@@ -183,8 +186,6 @@ export class PrimaryRole {
         link.close(`unexpected frame type ${f.type}`);
     }
   }
-
-  private refused = false;
 
   private startStreaming(link: ReplLink): void {
     this.linkGen++;

@@ -94,21 +94,24 @@ export default [
       judge(this.rt, name, 'old primary fenced', checkStaysFenced(await settled(this, name), { host: fault.host, since: fault.time }));
     }, SETTLE_TIMEOUT),
 
-  step('Then', 'the outage of {string} lasts at most {duration}', 'no gap between successful probes (any host) after a fault is longer than that',
+  step('Then', 'the outage of {string} lasts at most {duration}', 'no gap between successful probes (any host) is longer than that (gaps under 3 probe intervals or 3 epochs are the normal rhythm)',
     async function (name: string, limitMs: number) {
-      judge(this.rt, name, 'outage', checkOutage(await settled(this, name), { maxOutageMs: limitMs }));
+      const thresholdMs = this.pair(name).outageThresholdMs();
+      judge(this.rt, name, 'outage', checkOutage(await settled(this, name), { maxOutageMs: limitMs, thresholdMs }));
     }, SETTLE_TIMEOUT),
 
   step('Then', 'the availability of {string} is at least {percent} assuming {int} host failures per year', 'projects the worst outage per incident to a year at that failure rate and compares it with the level (99.999% = 315.36 s a year)',
     async function (name: string, target: number, failuresPerYear: number) {
       checkCount(failuresPerYear, 'host failures per year', 0, 1_000_000);
-      judge(this.rt, name, 'availability', checkAvailability(await settled(this, name), { target, failuresPerYear }));
+      const thresholdMs = this.pair(name).outageThresholdMs();
+      judge(this.rt, name, 'availability', checkAvailability(await settled(this, name), { target, failuresPerYear, thresholdMs }));
     }, SETTLE_TIMEOUT),
 
   step('Then', 'the availability of {string} is below {percent} assuming {int} host failures per year', 'the availability verdict must fail: used to prove that an outage is reported honestly',
     async function (name: string, target: number, failuresPerYear: number) {
       checkCount(failuresPerYear, 'host failures per year', 0, 1_000_000);
-      expectFailing(this.rt, name, 'availability below', checkAvailability(await settled(this, name), { target, failuresPerYear }));
+      const thresholdMs = this.pair(name).outageThresholdMs();
+      expectFailing(this.rt, name, 'availability below', checkAvailability(await settled(this, name), { target, failuresPerYear, thresholdMs }));
     }, SETTLE_TIMEOUT),
 ] satisfies StepDef[];
 

@@ -139,7 +139,21 @@ export class PairUnderTest {
     }
   }
 
+  /** the probe interval asked for (null: no probes) */
+  probeIntervalMs: number | null = null;
+
+  /**
+   * A gap between successful probes that counts as an outage: three probe intervals, and
+   * never less than three epochs, since output commit releases replies in a burst at each
+   * epoch boundary (gaps of one epoch are the platform's normal rhythm, not downtime).
+   */
+  outageThresholdMs(): number {
+    const epoch = this.options.checkpointIntervalMs ?? 25;
+    return Math.max(3 * (this.probeIntervalMs ?? 10), 3 * epoch);
+  }
+
   startProbes(intervalMs: number): void {
+    this.probeIntervalMs = intervalMs;
     for (const host of ['a', 'b'] as const) {
       const p = new Probe({ host, endpoint: this.links.direct[host], recorder: this.ctx.recorder, intervalMs });
       this.probes.push(p);

@@ -12,7 +12,6 @@ import { execa } from 'execa';
 import { BuiltinPlatform, directLayout } from '../../src/platform/builtin/index.ts';
 import { childEnv } from '../../src/platform/builtin/children.ts';
 import { awaitGone, survivors } from './support.ts';
-import { VM_MODULE } from './pair.ts';
 
 const FIXTURE = new URL('./fixtures/start-pair.ts', import.meta.url).pathname;
 
@@ -53,7 +52,7 @@ test('start() fails clearly when a port is taken, and leaks nothing; stop() is i
   const squatter = net.createServer();
   await new Promise<void>((r) => squatter.listen(layout.hosts.a.client.port, layout.hosts.a.client.host, () => r()));
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftchaos-platform-'));
-  const p = new BuiltinPlatform({ layout, logDir, ...(VM_MODULE ? { vmModule: VM_MODULE } : {}) });
+  const p = new BuiltinPlatform({ layout, logDir });
   try {
     await assert.rejects(p.start(), /builtin platform did not start: host a .*exited before listening[\s\S]*EADDRINUSE/);
     assert.deepEqual(await awaitGone(p.allPids), []);

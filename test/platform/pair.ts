@@ -11,8 +11,6 @@ import { BuiltinPlatform, directLayout, type BuiltinPlatformConfig } from '../..
 import type { PairLayout, PlatformOptions } from '../../src/platform/types.ts';
 import { awaitGone } from './support.ts';
 
-/** FTCHAOS_TEST_VM=fake runs the platform tests against the JavaScript stand-in guest */
-export const VM_MODULE = process.env.FTCHAOS_TEST_VM === 'fake' ? new URL('./fake-vm.ts', import.meta.url).pathname : undefined;
 
 export async function startPair(
   t: TestContext,
@@ -21,7 +19,7 @@ export async function startPair(
 ): Promise<BuiltinPlatform> {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftchaos-platform-'));
   const layout = extra.layout ?? (await directLayout());
-  const p = new BuiltinPlatform({ layout, options, logDir, ...(VM_MODULE ? { vmModule: VM_MODULE } : {}), ...extra });
+  const p = new BuiltinPlatform({ layout, options, logDir, ...extra });
   t.after(async () => {
     await p.stop();
     const left = await awaitGone(p.allPids);

@@ -4,12 +4,13 @@
  * the hosts, "the client link to the primary" the proxy clients use to reach today's primary.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { checkCommitLatency } from '../src/check/index.ts';
+import { checkCommitGrowth, checkCommitLatency, replicationBandwidth } from '../src/check/index.ts';
 import { faultSchedule, parseFaultKinds } from '../src/faults/schedule.ts';
 import { StepInputError } from '../src/harness/params.ts';
 import { runFaultSchedule } from '../src/harness/random-faults.ts';
 import { judge } from '../src/harness/verdicts.ts';
 import { step, type StepDef } from './support/define.ts';
+import type { FtWorld } from './support/world.ts';
 
 const LONG = 10 * 60_000;
 
@@ -17,6 +18,21 @@ function positive(ms: number, what: string): number {
   if (ms <= 0) throw new StepInputError(`${what} ${ms} ms must be greater than 0 ms`);
   if (ms > LONG) throw new StepInputError(`${what} ${ms} ms is too long; allowed: at most 10 minutes`);
   return ms;
+}
+
+async function randomFaults(world: FtWorld, kinds: string, name: string, every: number, total: number, seed: number): Promise<void> {
+  positive(every, 'fault interval');
+  positive(total, 'fault period');
+  let parsed;
+  try {
+    parsed = parseFaultKinds(kinds);
+  } catch (err) {
+    throw new StepInputError((err as Error).message);
+  }
+  const pair = world.pair(name);
+  const schedule = faultSchedule(seed, parsed, every, total);
+  world.rt.noteSeed(seed);
+  await runFaultSchedule(pair, schedule);
 }
 
 export default [
@@ -48,13 +64,13 @@ export default [
       await this.pair(name).partitionClientLinkOfPrimary();
     }),
 
-  step('When', '{duration} of latency with {duration} jitter is/are added to the replication link of {string}', 'delays every chunk on the replication link, both ways, by latency ± jitter',
+  step('When', '{duration} of latency with {duration} jitter is/are added to the replication link of {string}', 'delays the bytes the primary sends to the backup by latency ± jitter (acks return undelayed: the commit round trip grows by the latency)',
     async function (latency: number, jitter: number, name: string) {
       if (jitter > latency) throw new StepInputError(`jitter ${jitter} ms is larger than the latency ${latency} ms; allowed: at most the latency`);
       await this.pair(name).linkFaults.latencyOnReplication(latency, jitter);
     }),
 
-  step('When', 'the replication link of {string} is limited to {rate}', 'limits the replication link to that bandwidth each way',
+  step('When', 'the replication link of {string} is limited to {rate}', 'limits the bytes the primary sends to the backup (the checkpoint stream) to that bandwidth',
     async function (name: string, rateKBps: number) {
       await this.pair(name).linkFaults.bandwidthOnReplication(rateKBps);
     }),
@@ -82,18 +98,12 @@ export default [
 
   step('When', 'random faults \\({faultKinds}\\) hit {string} every {duration} for {duration} with seed {int}', 'plays a seeded schedule of those fault kinds (crash, hang, partition, latency), one per interval, each healed in time; same seed, same schedule',
     async function (kinds: string, name: string, every: number, total: number, seed: number) {
-      positive(every, 'fault interval');
-      positive(total, 'fault period');
-      let parsed;
-      try {
-        parsed = parseFaultKinds(kinds);
-      } catch (err) {
-        throw new StepInputError((err as Error).message);
-      }
-      const pair = this.pair(name);
-      const schedule = faultSchedule(seed, parsed, every, total);
-      this.rt.noteSeed(seed);
-      await runFaultSchedule(pair, schedule);
+      await randomFaults(this, kinds, name, every, total, seed);
+    }, LONG + 120_000),
+
+  step('When', 'random faults \\({faultKinds}\\) hit {string} every {duration} for {duration}', 'the same with the run\'s seed (world parameter "seed", else drawn at random and shown in the report): replay with --world-parameters \'{"seed":N}\'',
+    async function (kinds: string, name: string, every: number, total: number) {
+      await randomFaults(this, kinds, name, every, total, this.rt.config.seed);
     }, LONG + 120_000),
 
   step('Then', 'the commit latency of {string} stays below {duration} at the 99th percentile', 'the p99 of acknowledged write latency (invoke to ok) is below that',
@@ -102,15 +112,31 @@ export default [
       judge(this.rt, name, 'commit latency', checkCommitLatency(this.rt.recorder.events, { limitMs, percentile: 0.99 }));
     }),
 
-  step('Then', 'the replication bandwidth of {string} is reported', 'attaches the replication throughput (bytes/s over time, from the platform) to the report and checks that checkpoints flowed',
+  step('Then', 'the commit latency of {string} grows by about {duration} while the latency lasts', 'median write latency during latency faults minus without faults is that much, ± half of it (or ± two epochs, whichever is more)',
+    async function (name: string, expectedMs: number) {
+      const epoch = this.pair(name).options.checkpointIntervalMs ?? 25;
+      await this.rt.settle(name);
+      judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.recorder.events, { fault: 'latency', expectedMs, toleranceMs: Math.max(expectedMs / 2, 2 * epoch) }));
+    }, 60_000),
+
+  step('Then', 'the commit latency of {string} grows while the bandwidth is limited', 'median write latency during bandwidth limits is higher than without faults (checkpoints back up)',
     async function (name: string) {
-      const pair = this.pair(name);
-      const s = pair.status();
-      const ok = s.bytesReplicated > 0;
+      this.pair(name);
+      await this.rt.settle(name);
+      judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.recorder.events, { fault: 'bandwidth' }));
+    }, 60_000),
+
+  step('Then', 'the replication bandwidth of {string} is reported', 'the replication throughput over time (from the platform\'s figures, plotted in network.svg): mean and peak KB/s; fails when no checkpoint bytes flowed',
+    async function (name: string) {
+      this.pair(name);
+      const [bw] = replicationBandwidth(this.rt.recorder.events, { pair: name });
+      const ok = !!bw && bw.bytes > 0 && bw.meanKBps !== null;
       judge(this.rt, name, 'replication bandwidth', {
         checker: 'replication-bandwidth', ok, ...(ok ? {} : { category: 'Harness error' as const }),
-        summary: ok ? `${(s.bytesReplicated / 1024).toFixed(0)} KiB replicated, ${s.checkpointsPerSecond.toFixed(0)} checkpoints/s now` : 'the platform reported no replicated bytes',
-        figures: { bytesReplicated: s.bytesReplicated, checkpointsPerSecond: s.checkpointsPerSecond, lagMs: s.lagMs },
+        summary: ok
+          ? `replication ${bw!.meanKBps!.toFixed(0)} KB/s mean, ${(bw!.peakKBps ?? 0).toFixed(0)} KB/s peak, ${(bw!.bytes / 1000).toFixed(0)} KB over ${(bw!.measuredMs / 1000).toFixed(1)} s`
+          : 'the platform reported no replicated bytes',
+        figures: { meanKBps: bw?.meanKBps ?? null, peakKBps: bw?.peakKBps ?? null, bytes: bw?.bytes ?? 0, counterResets: bw?.resets ?? 0 },
       });
     }),
 ] satisfies StepDef[];

@@ -13,7 +13,8 @@ Feature: Latency and bandwidth limits on the replication link
     And 2 seconds pass
     And the network heals
     And 1 second passes
-    Then no acknowledged write to "kv" is lost
+    Then the commit latency of "kv" grows by about 100 ms while the latency lasts
+    And no acknowledged write to "kv" is lost
     And no client of "kv" sees state roll back
     And "kv" is never served by two primaries at once
     And the replication bandwidth of "kv" is reported
@@ -27,7 +28,8 @@ Feature: Latency and bandwidth limits on the replication link
     And 2 seconds pass
     And the network heals
     And 1 second passes
-    Then no acknowledged write to "kv" is lost
+    Then the commit latency of "kv" grows while the bandwidth is limited
+    And no acknowledged write to "kv" is lost
     And no client of "kv" sees state roll back
     And "kv" is never served by two primaries at once
     And the replication bandwidth of "kv" is reported

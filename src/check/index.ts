@@ -37,3 +37,4 @@ export {
 } from './replication.ts';
 export { percentileSorted, median, sortedAsc } from './stats.ts';
 export { pct, ms, round } from './format.ts';
+export { commitGrowth, checkCommitGrowth, type CommitGrowth } from './commit-growth.ts';

@@ -80,12 +80,21 @@ export class LinkFaults {
     return this.apply('partition', `client->${p}`, clientLinkOf(this.links, p), (t) => this.net.partition(t), { role: 'primary' });
   }
 
+  /**
+   * Latency on the bytes the current primary sends to the backup (checkpoints, heartbeats);
+   * acknowledgements come back undelayed, so the commit round trip grows by the latency.
+   */
   latencyOnReplication(latencyMs: number, jitterMs: number): Promise<number> {
-    return this.apply('latency', 'replication', replicationBoth(this.links), (t) => this.net.latency(t, latencyMs, jitterMs), { latencyMs, jitterMs });
+    const p = this.primary();
+    const targets = replicationDirection(this.links, p, this.otherOf(p));
+    return this.apply('latency', 'replication', targets, (t) => this.net.latency(t, latencyMs, jitterMs), { latencyMs, jitterMs, direction: 'primary->backup' });
   }
 
+  /** a bandwidth limit on the bytes the current primary sends to the backup */
   bandwidthOnReplication(rateKBps: number): Promise<number> {
-    return this.apply('bandwidth', 'replication', replicationBoth(this.links), (t) => this.net.bandwidth(t, rateKBps), { rateKBps });
+    const p = this.primary();
+    const targets = replicationDirection(this.links, p, this.otherOf(p));
+    return this.apply('bandwidth', 'replication', targets, (t) => this.net.bandwidth(t, rateKBps), { rateKBps, direction: 'primary->backup' });
   }
 
   /** the history's fault id of an open window */

@@ -17,6 +17,8 @@ export interface RunContext {
   runDir: string;
   platformFactory(name?: string): PlatformFactory;
   scenarioDir(n: number, name: string): string;
+  /** seeds that steps used (random fault schedules), for the environment */
+  noteSeeds(seeds: readonly number[]): void;
   /** what the Allure environment tab shows */
   environment(): Record<string, string>;
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const runDir = join(opts.reportsDir ?? 'reports', 'runs', stamp);
   const used = new Set<string>();
+  const stepSeeds = new Set<number>();
   return {
     toxiproxy: tp.client,
     seed,
@@ -45,6 +48,9 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number 
     scenarioDir(n, name) {
       return join(runDir, `${String(n).padStart(3, '0')}-${slug(name)}`);
     },
+    noteSeeds(seeds) {
+      for (const s of seeds) stepSeeds.add(s);
+    },
     environment() {
       const pkg = (name: string) => {
         try {
@@ -56,6 +62,7 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number 
       return {
         platform: [...used].join(', ') || 'builtin',
         seed: String(seed),
+        ...(stepSeeds.size ? { 'fault schedule seeds': [...stepSeeds].join(', ') } : {}),
         toxiproxy: tp.external ? `external ${tp.url}` : `embedded ${tp.url}`,
         node: process.version,
         v86: pkg('v86'),

@@ -39,6 +39,7 @@ After({ timeout: 60_000 }, async function (this: FtWorld, { result }) {
   } catch (err) {
     teardownError = err;
   }
+  run?.noteSeeds(rt.seedsUsed);
   const failed = result?.status === Status.FAILED;
   for (const a of await collectEvidence(rt, this.scenarioName, { failed })) {
     this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });

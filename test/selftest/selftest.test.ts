@@ -25,5 +25,11 @@ test('the harness catches platforms that lose writes or split brain', { timeout:
   assert.deepEqual(brain.failedSteps, ['"kv" is never served by two primaries at once']);
   assert.match(brain.messages.join('\n'), /\[Split brain\] two primaries at once.*hosts a and b both served/);
 
+  const soak = run.scenarios.get('Seeded random faults with output commit off');
+  assert.ok(soak);
+  assert.equal(soak.status, 'FAILED');
+  assert.deepEqual(soak.failedSteps, ['no acknowledged write to "kv" is lost']);
+  assert.match(soak.messages.join('\n'), /\[State loss\] \d+ of \d+ keys lost acknowledged writes/);
+
   assert.deepEqual(run.survivors, [], 'no process of the run survives it');
 });

@@ -5,11 +5,11 @@
  * counter. It talks to one host at a time and moves to the other host when an op fails or is
  * indeterminate. Every op is recorded invoke -> ok / fail / info.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Endpoint } from '../platform/types.ts';
 import type { OpEvent } from './history.ts';
 import type { Recorder } from './recorder.ts';
 import { HostChannel, type Outcome } from './channel.ts';
+import { PacedLoop } from './paced-loop.ts';
 
 export interface ClientOptions {
   name: string;
@@ -30,17 +30,16 @@ export class KvClient {
   private readonly channels: HostChannel[];
   private current = 0;
   private seq = 0;
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private n = 0;
+  private readonly loop: PacedLoop;
   private lastAcked: { key: string; value: number } | null = null;
   private readonly timeoutMs: number;
-  private readonly minIntervalMs: number;
 
   constructor(private readonly opts: ClientOptions) {
     this.channels = Object.entries(opts.endpoints).map(([host, ep]) => new HostChannel(host, ep));
     if (this.channels.length === 0) throw new Error(`client ${opts.name}: no endpoints`);
     this.timeoutMs = opts.timeoutMs ?? 1000;
-    this.minIntervalMs = opts.minIntervalMs ?? 10;
+    this.loop = new PacedLoop(opts.minIntervalMs ?? 10, () => this.next());
   }
 
   get name(): string {
@@ -48,32 +47,21 @@ export class KvClient {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** stop issuing ops; resolves when the op in flight has completed (and been recorded) */
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-    this.loop = null;
+    await this.loop.stop();
     for (const c of this.channels) c.close();
   }
 
-  private async run(): Promise<void> {
-    let n = 0;
-    while (this.running) {
-      const started = performance.now();
-      n++;
-      const readEvery = this.opts.readEvery ?? 4;
-      const pingEvery = this.opts.pingEvery ?? 5;
-      if (this.lastAcked && n % readEvery === 0) await this.read(this.lastAcked.key);
-      else if (n % pingEvery === 0) await this.ping();
-      else await this.write();
-      const wait = this.minIntervalMs - (performance.now() - started);
-      if (this.running && wait > 0) await delay(wait);
-    }
+  /** the next op: mostly writes, every readEvery-th a read-back, every pingEvery-th a ping */
+  private async next(): Promise<void> {
+    const n = ++this.n;
+    if (this.lastAcked && n % (this.opts.readEvery ?? 4) === 0) await this.read(this.lastAcked.key);
+    else if (n % (this.opts.pingEvery ?? 5) === 0) await this.ping();
+    else await this.write();
   }
 
   private channel(): HostChannel {

@@ -3,10 +3,10 @@
  * ok = the host answered as primary; fail = refused / NOT_PRIMARY; info = no answer in time.
  * Probing every host separately is what lets the split-brain checker see two serving hosts.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Endpoint } from '../platform/types.ts';
 import type { Recorder } from './recorder.ts';
 import { HostChannel } from './channel.ts';
+import { PacedLoop } from './paced-loop.ts';
 
 export interface ProbeOptions {
   host: string;
@@ -19,39 +19,31 @@ export interface ProbeOptions {
 
 export class Probe {
   private readonly channel: HostChannel;
-  private running = false;
-  private loop: Promise<void> | null = null;
+  private readonly loop: PacedLoop;
+  private readonly timeoutMs: number;
   readonly process: string;
 
   constructor(private readonly opts: ProbeOptions) {
     this.channel = new HostChannel(opts.host, opts.endpoint);
     this.process = `probe:${opts.host}`;
+    this.timeoutMs = opts.timeoutMs ?? Math.max(200, 10 * opts.intervalMs);
+    this.loop = new PacedLoop(opts.intervalMs, () => this.ping());
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-    this.loop = null;
+    await this.loop.stop();
     this.channel.close();
   }
 
-  private async run(): Promise<void> {
-    const { recorder: rec, host, intervalMs } = this.opts;
-    const timeoutMs = this.opts.timeoutMs ?? Math.max(200, 10 * intervalMs);
-    while (this.running) {
-      const started = performance.now();
-      rec.op({ type: 'invoke', process: this.process, f: 'ping', host });
-      const o = await this.channel.call('PING', timeoutMs);
-      if (o.type === 'ok') rec.op({ type: 'ok', process: this.process, f: 'ping', host, ticks: Number(o.args[0]) });
-      else rec.op({ type: o.type, process: this.process, f: 'ping', host, error: o.error });
-      const wait = intervalMs - (performance.now() - started);
-      if (this.running && wait > 0) await delay(wait);
-    }
+  private async ping(): Promise<void> {
+    const { recorder: rec, host } = this.opts;
+    rec.op({ type: 'invoke', process: this.process, f: 'ping', host });
+    const o = await this.channel.call('PING', this.timeoutMs);
+    if (o.type === 'ok') rec.op({ type: 'ok', process: this.process, f: 'ping', host, ticks: Number(o.args[0]) });
+    else rec.op({ type: o.type, process: this.process, f: 'ping', host, error: o.error });
   }
 }

@@ -1,0 +1,34 @@
+/**
+ * Runs one async step after another, at most one per interval (pacing, not synchronisation:
+ * a slow step is followed at once by the next). `stop` resolves once the step in flight has
+ * finished, so nothing is recorded after it.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+
+export class PacedLoop {
+  private running = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly intervalMs: number, private readonly step: () => Promise<void>) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const started = performance.now();
+      await this.step();
+      const wait = this.intervalMs - (performance.now() - started);
+      if (this.running && wait > 0) await delay(wait);
+    }
+  }
+}

@@ -3,10 +3,11 @@
  * "[Category] evidence" when the platform did not keep its promise.
  */
 import {
-  checkAvailability, checkLostWrites, checkOutage, checkPromotion, checkRollback, checkSplitBrain, checkStaysFenced,
+  checkAvailability, checkKeepsServing, checkLostWrites, checkOutage, checkPromotion, checkRollback, checkSplitBrain, checkStaysFenced,
 } from '../src/check/index.ts';
 import { checkCount } from '../src/harness/params.ts';
 import { expectFailing, judge } from '../src/harness/verdicts.ts';
+import { reportedUnprotected, reprotection } from '../src/harness/status-verdicts.ts';
 import { step, type StepDef } from './support/define.ts';
 import type { FtWorld } from './support/world.ts';
 
@@ -27,45 +28,24 @@ export default [
         (e) => e.kind === 'op' && e.type === 'ok' && e.host === fault.other && e.time > fault.time,
         Math.max(10_000, limitMs * 5),
       );
-      judge(this.rt, name, this.scenarioName, checkPromotion(this.rt.recorder.events, { host: fault.other, since: fault.time, limitMs }));
+      judge(this.rt, name, 'promotion', checkPromotion(this.rt.recorder.events, { host: fault.other, since: fault.time, limitMs }));
     }, 60_000),
 
   step('Then', 'the pair {string} is protected again within {duration}', 'a backup holds a current checkpoint again within that time of this step',
     async function (name: string, limitMs: number) {
-      const pair = this.pair(name);
-      const t0 = performance.now();
-      const ok = await pair.platform.waitFor((s) => s.protected, limitMs, 'protected').then(() => true, () => false);
-      const took = performance.now() - t0;
-      judge(this.rt, name, 'protected again', {
-        checker: 're-protection', ok, ...(ok ? {} : { category: 'Slow failover' as const }),
-        summary: ok ? `protected again after ${took.toFixed(0)} ms` : `not protected within ${limitMs} ms (status: ${JSON.stringify(pair.status())})`,
-        figures: { reprotectMs: ok ? Math.round(took) : null, limitMs },
-      });
+      judge(this.rt, name, 'protected again', await reprotection(this.pair(name), limitMs));
     }, 10 * 60_000),
 
   step('Then', 'the pair {string} is reported unprotected within {duration}', 'the platform reports a serving primary without a backup within that time',
     async function (name: string, limitMs: number) {
-      const pair = this.pair(name);
-      const ok = await pair.platform.waitFor((s) => !s.protected && s.primary !== null, limitMs, 'unprotected').then(() => true, () => false);
-      judge(this.rt, name, 'reported unprotected', {
-        checker: 'unprotected-reported', ok, ...(ok ? {} : { category: 'Harness error' as const }),
-        summary: ok ? `reported unprotected, primary ${pair.status().primary}` : `still reported ${JSON.stringify(pair.status())} after ${limitMs} ms`,
-        figures: { limitMs },
-      });
+      judge(this.rt, name, 'reported unprotected', await reportedUnprotected(this.pair(name), limitMs));
     }, 10 * 60_000),
 
-  step('Then', 'the primary of {string} keeps serving', 'the host that was primary before the last fault is still the one serving, with no role change',
+  step('Then', 'the primary of {string} keeps serving', 'the host that was primary at the last fault never changed role after it, and no other host became primary',
     async function (name: string) {
-      const pair = this.pair(name);
-      const fault = pair.lastProcessFault();
-      const before = fault.role === 'primary' ? fault.host : fault.other;
-      const now = pair.status().primary;
-      const ok = now === before;
-      judge(this.rt, name, 'keeps serving', {
-        checker: 'keeps-serving', ok, ...(ok ? {} : { category: 'Availability below target' as const }),
-        summary: ok ? `host ${before} kept serving` : `host ${before} was primary before the fault, now ${now ?? 'no host'} is`,
-        figures: { before, now },
-      });
+      const fault = this.pair(name).lastProcessFault();
+      const host = fault.role === 'primary' ? fault.host : fault.other;
+      judge(this.rt, name, 'keeps serving', checkKeepsServing(this.rt.recorder.events, { host, since: fault.time }));
     }),
 
   step('Then', 'no acknowledged write to {string} is lost', 'after healing and final reads: every key whose write was acknowledged holds that value (Jepsen set checker)',

@@ -38,3 +38,4 @@ export {
 export { percentileSorted, median, sortedAsc } from './stats.ts';
 export { pct, ms, round } from './format.ts';
 export { commitGrowth, checkCommitGrowth, type CommitGrowth } from './commit-growth.ts';
+export { checkKeepsServing } from './keeps-serving.ts';

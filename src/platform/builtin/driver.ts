@@ -236,6 +236,12 @@ export class BuiltinPlatform implements FtPlatform {
     return { a: this.hosts.a.alive ? this.hosts.a.report : null, b: this.hosts.b.alive ? this.hosts.b.report : null };
   }
 
+  /** monoMs() at which the host made its latest status report (null: none yet) */
+  hostReportTime(name: HostName): number | null {
+    const h = this.hosts[name];
+    return h.report ? h.reportTime : null;
+  }
+
   /** every pid this platform ever started */
   readonly allPids: number[] = [];
 

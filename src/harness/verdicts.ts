@@ -20,16 +20,22 @@ export function judge(rt: ScenarioRuntime, pair: string, step: string, verdict: 
   return verdict;
 }
 
-/** a failing verdict that the scenario expects (e.g. both hosts down: availability must fail) */
+/**
+ * A check the scenario expects to FAIL (e.g. both hosts down: availability must fail, zero
+ * loss must not be claimed). The expectation holding is a passing verdict; the check holding
+ * is a failure of the scenario.
+ */
 export function expectFailing(rt: ScenarioRuntime, pair: string, step: string, verdict: Verdict): Verdict {
-  rt.verdicts.push({ pair, step, verdict: { ...verdict, summary: `expected to fail, and did: ${verdict.summary}` } });
-  if (verdict.ok) {
-    throw new VerdictFailure({
-      ...verdict,
-      ok: false,
-      category: 'Harness error',
-      summary: `expected "${verdict.checker}" to fail here, but it held: ${verdict.summary}`,
-    });
-  }
-  return verdict;
+  const failedAs = verdict.category ?? 'Harness error';
+  const recorded: Verdict = verdict.ok
+    ? { ...verdict, ok: false, category: 'Harness error', summary: `expected "${verdict.checker}" to fail here, but it held: ${verdict.summary}` }
+    : {
+        checker: `${verdict.checker} (expected to fail)`,
+        ok: true,
+        summary: `failed as expected [${failedAs}]: ${verdict.summary}`,
+        figures: { ...verdict.figures, failedAs },
+      };
+  rt.verdicts.push({ pair, step, verdict: recorded });
+  if (!recorded.ok) throw new VerdictFailure(recorded);
+  return recorded;
 }

@@ -18,7 +18,7 @@
  */
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { Endpoint, HostName, PairLayout } from '../platform/types.ts';
-import { freePort } from './ports.ts';
+import { freePorts } from '../platform/ports.ts';
 
 export type Stream = 'upstream' | 'downstream';
 
@@ -48,12 +48,12 @@ const addr = (e: Endpoint) => `${e.host}:${e.port}`;
 
 /** Allocate ports, create the six proxies, and return the layout the platform must use. */
 export async function createPairLinks(toxiproxy: Toxiproxy, pair: string): Promise<PairLinks> {
-  const listen = async () => ep(await freePort());
+  const [ac, ar, bc, br, w] = (await freePorts(5)).map(ep);
   const hostPorts = {
-    a: { client: await listen(), replication: await listen() },
-    b: { client: await listen(), replication: await listen() },
+    a: { client: ac!, replication: ar! },
+    b: { client: bc!, replication: br! },
   };
-  const witness = await listen();
+  const witness = w!;
   const proxies: ProxyInfo[] = [];
   const add = async (p: Omit<ProxyInfo, 'listen'>): Promise<Endpoint> => {
     const created = await toxiproxy.createProxy({ name: p.name, listen: `${LOOPBACK}:0`, upstream: addr(p.upstream) });

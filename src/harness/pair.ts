@@ -61,7 +61,7 @@ export class PairUnderTest {
     readonly options: Partial<PlatformOptions>,
     readonly links: PairLinks,
     readonly platform: FtPlatform,
-    readonly net: NetworkFaults,
+    net: NetworkFaults,
     private readonly ctx: PairContext,
   ) {
     this.linkFaults = new LinkFaults(name, links, net, ctx.recorder, () => {
@@ -161,19 +161,20 @@ export class PairUnderTest {
     }
   }
 
+  /** SIGKILL the host that has `role` now */
   async crash(role: RoleName): Promise<ProcessFault> {
     const host = this.hostWithRole(role);
     const time = this.ctx.recorder.now();
-    const faultId = this.ctx.recorder.faultStart('crash', host, { role, pair: this.name });
-    await this.platform.crash(host);
-    this.crashed.push({ host, faultId });
+    const faultId = await this.crashHost(host, { role });
     return this.noteFault('crash', host, role, faultId, time);
   }
 
-  async crashHost(host: HostName): Promise<void> {
-    const faultId = this.ctx.recorder.faultStart('crash', host, { pair: this.name });
+  /** SIGKILL one host by name; its crash window stays open until it restarts */
+  async crashHost(host: HostName, detail: Record<string, unknown> = {}): Promise<number> {
+    const faultId = this.ctx.recorder.faultStart('crash', host, { ...detail, pair: this.name });
     await this.platform.crash(host);
     this.crashed.push({ host, faultId });
+    return faultId;
   }
 
   /** SIGSTOP the host with `role`, keep it stopped for ms, then SIGCONT */

@@ -18,23 +18,45 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.txt': 'text/plain', '.png': 'image/png', '.ico': 'image/x-icon',
 };
 
-function findScenarioWithTimeline(): { uid: string; name: string } {
+/** the first attachment named `name` anywhere in a test case (steps, fixtures, nested) */
+function findAttachment(node: unknown, name: string): { source: string } | null {
+  if (Array.isArray(node)) {
+    for (const n of node) {
+      const f = findAttachment(n, name);
+      if (f) return f;
+    }
+  } else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.name === name && typeof o.source === 'string') return { source: o.source };
+    for (const v of Object.values(o)) {
+      const f = findAttachment(v, name);
+      if (f) return f;
+    }
+  }
+  return null;
+}
+
+function findScenarioWithTimeline(): { uid: string; name: string; timeline: string } {
   const dir = join(REPORT, 'data', 'test-cases');
   for (const f of readdirSync(dir)) {
     const tc = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    const text = JSON.stringify(tc);
-    if (text.includes('timeline.svg')) return { uid: tc.uid, name: tc.name };
+    const att = findAttachment(tc, 'timeline.svg');
+    if (att) return { uid: tc.uid, name: tc.name, timeline: join(REPORT, 'data', 'attachments', att.source) };
   }
   throw new Error(`no scenario in ${REPORT} has a timeline.svg attachment`);
 }
 
 async function main(): Promise<void> {
   if (!existsSync(join(REPORT, 'index.html'))) throw new Error(`no ${REPORT}/index.html: run npm run report first`);
+  const scenario = findScenarioWithTimeline();
+  // the attachment itself: an SVG plot with the lanes the timeline draws
+  const svg = readFileSync(scenario.timeline, 'utf8');
+  const lanesMissing = ['<svg', 'host a', 'probe:a'].filter((s) => !svg.includes(s));
+  if (lanesMissing.length) throw new Error(`${scenario.timeline} is not the timeline plot: lacks ${lanesMissing.join(', ')}`);
   if (!existsSync(CHROMIUM)) {
     console.log(`report check skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
     return;
   }
-  const scenario = findScenarioWithTimeline();
   const root = normalize(REPORT);
   const server = createServer((req, res) => {
     const path = normalize(join(root, decodeURIComponent((req.url ?? '/').split('?')[0]!)));

@@ -29,6 +29,13 @@ export class ScenarioRuntime {
   readonly recorder: Recorder;
   readonly pairs = new Map<string, PairUnderTest>();
   readonly verdicts: NamedVerdict[] = [];
+  /** called with each verdict as it is made (the World attaches it to the step's report) */
+  onVerdict: (v: NamedVerdict) => void = () => {};
+
+  addVerdict(v: NamedVerdict): void {
+    this.verdicts.push(v);
+    this.onVerdict(v);
+  }
   /** pairs whose workload has been stopped and final reads done */
   private readonly settled = new Map<string, Promise<void>>();
   private unregister: () => void;

@@ -15,7 +15,7 @@ export class VerdictFailure extends Error {
 
 /** record the verdict; throw VerdictFailure unless it holds (or unless `expectFail`, which inverts) */
 export function judge(rt: ScenarioRuntime, pair: string, step: string, verdict: Verdict): Verdict {
-  rt.verdicts.push({ pair, step, verdict });
+  rt.addVerdict({ pair, step, verdict });
   if (!verdict.ok) throw new VerdictFailure(verdict);
   return verdict;
 }
@@ -35,7 +35,7 @@ export function expectFailing(rt: ScenarioRuntime, pair: string, step: string, v
         summary: `failed as expected [${failedAs}]: ${verdict.summary}`,
         figures: { ...verdict.figures, failedAs },
       };
-  rt.verdicts.push({ pair, step, verdict: recorded });
+  rt.addVerdict({ pair, step, verdict: recorded });
   if (!recorded.ok) throw new VerdictFailure(recorded);
   return recorded;
 }

@@ -28,6 +28,9 @@ Before({ timeout: 30_000 }, async function (this: FtWorld, { pickle }) {
     platformFactory: run.platformFactory(this.parameters.platform),
     seed,
   });
+  // each verdict lands under the Then-step that made it, as well as in the After summary
+  this.runtime.onVerdict = (v) =>
+    this.attach(JSON.stringify(v.verdict, null, 2), { mediaType: 'application/json', fileName: `verdict-${v.verdict.checker}.json` });
 });
 
 After({ timeout: 60_000 }, async function (this: FtWorld, { result }) {

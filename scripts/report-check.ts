@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const scenario = findScenarioWithTimeline();
   // the attachment itself: an SVG plot with the lanes the timeline draws
   const svg = readFileSync(scenario.timeline, 'utf8');
-  const lanesMissing = ['<svg', 'host a', 'probe:a'].filter((s) => !svg.includes(s));
+  const lanesMissing = ['<svg', 'host a', 'host b'].filter((s) => !svg.includes(s));
   if (lanesMissing.length) throw new Error(`${scenario.timeline} is not the timeline plot: lacks ${lanesMissing.join(', ')}`);
   if (!existsSync(CHROMIUM)) {
     console.log(`report check skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);

@@ -245,9 +245,8 @@ function infoJson(parts: string[], buffers: Uint8Array[], tag: Tag): Uint8Array 
   return enc.encode(`{"buffer_infos":${JSON.stringify(infos)},"state":[${parts.join(',')}],"ftchaos":${JSON.stringify(tag)}}`);
 }
 
-/** v86 saved-state blob: 16-byte header, JSON info block, 4-aligned buffer block */
-function buildBlob(json: Uint8Array, buffers: Uint8Array[]): Uint8Array {
-  const { infos, total } = layout(buffers.map((b) => b.length));
+/** a blob with its 16-byte header and JSON block written; the buffer block (at `start`) is the caller's */
+function blobShell(json: Uint8Array, total: number): { out: Uint8Array; start: number } {
   const start = align4(16 + json.length);
   const out = new Uint8Array(start + total);
   const hdr = new Int32Array(out.buffer, 0, 4);
@@ -256,6 +255,13 @@ function buildBlob(json: Uint8Array, buffers: Uint8Array[]): Uint8Array {
   hdr[2] = out.length;
   hdr[3] = json.length;
   out.set(json, 16);
+  return { out, start };
+}
+
+/** v86 saved-state blob: 16-byte header, JSON info block, 4-aligned buffer block */
+function buildBlob(json: Uint8Array, buffers: Uint8Array[]): Uint8Array {
+  const { infos, total } = layout(buffers.map((b) => b.length));
+  const { out, start } = blobShell(json, total);
   buffers.forEach((b, i) => out.set(b, start + infos[i].offset));
   return out;
 }
@@ -352,14 +358,7 @@ export function applyDeviceDelta(baseBlob: Uint8Array, d: Uint8Array): Uint8Arra
   }
   const { infos, total } = layout(lens);
   const json = enc.encode(JSON.stringify({ buffer_infos: infos, state, ftchaos: tagOf(h.chain, partialOutput) }));
-  const start = align4(16 + json.length);
-  const out = new Uint8Array(start + total);
-  const hdr = new Int32Array(out.buffer, 0, 4);
-  hdr[0] = STATE_MAGIC;
-  hdr[1] = STATE_VERSION;
-  hdr[2] = out.length;
-  hdr[3] = json.length;
-  out.set(json, 16);
+  const { out, start } = blobShell(json, total);
   // same layout: the whole buffer block moves as one piece
   if (!full) out.set(baseBlob.subarray(base.start, base.start + total), start);
   for (let i = 0; i < nPatches; i++) {

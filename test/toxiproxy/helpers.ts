@@ -1,4 +1,5 @@
 /** Test helpers: peers to proxy to, clients, raw API calls and the leak check. */
+import { afterEach, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -249,4 +250,21 @@ export async function roundTrip(s: Socket, msg: Buffer | string = 'ping'): Promi
 
 export function median(values: number[]): number {
   return percentile(values, 50);
+}
+
+/**
+ * A fresh embedded server (and resource tracker) for every test of the calling file, closed
+ * after it with a check that no socket was left open. `use` receives them for the file's
+ * own variables.
+ */
+export function perTestServer(use: (res: Resources, server: ToxiproxyServer) => void): void {
+  let res: Resources;
+  beforeEach(async () => {
+    res = new Resources();
+    use(res, await res.server());
+  });
+  afterEach(async () => {
+    await res.closeAll();
+    await assertNoOpenSockets();
+  });
 }

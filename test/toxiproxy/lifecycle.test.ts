@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import { startToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import {
@@ -18,8 +18,9 @@ import {
   client,
   readBytes,
   readToEnd,
-  Resources,
+  type Resources,
   roundTrip,
+  perTestServer,
 } from './helpers.ts';
 
 /** No test may hang: a lost byte would otherwise stall a transfer forever. */
@@ -27,14 +28,9 @@ const LIMIT = { timeout: 30_000 };
 
 let res: Resources;
 let server: ToxiproxyServer;
-
-beforeEach(async () => {
-  res = new Resources();
-  server = await res.server();
-});
-afterEach(async () => {
-  await res.closeAll();
-  await assertNoOpenSockets();
+perTestServer((r, s) => {
+  res = r;
+  server = s;
 });
 
 test('disabling closes the listener and live connections; enabling re-listens on the same port', LIMIT, async () => {

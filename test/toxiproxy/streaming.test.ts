@@ -6,23 +6,18 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
-import { afterEach, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
-import { addProxy, addToxic, api, assertNoOpenSockets, readToEnd, Resources } from './helpers.ts';
+import { addProxy, addToxic, api, perTestServer, readToEnd, type Resources } from './helpers.ts';
 
 /** No test may hang: a lost byte would otherwise stall a transfer forever. */
 const LIMIT = { timeout: 60_000 };
 
 let res: Resources;
 let server: ToxiproxyServer;
-
-beforeEach(async () => {
-  res = new Resources();
-  server = await res.server();
-});
-afterEach(async () => {
-  await res.closeAll();
-  await assertNoOpenSockets();
+perTestServer((r, s) => {
+  res = r;
+  server = s;
 });
 
 /** Write `data` in 64 KB pieces, honouring backpressure, then half-close. */

@@ -7,21 +7,21 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import {
   addProxy,
   addToxic,
   api,
-  assertNoOpenSockets,
   median,
   percentile,
   readBytes,
   readToEnd,
   removeToxic,
-  Resources,
+  type Resources,
   roundTrip,
   type Peer,
+  perTestServer,
 } from './helpers.ts';
 
 /** No test may hang: a lost byte would otherwise stall a transfer forever. */
@@ -29,14 +29,9 @@ const LIMIT = { timeout: 30_000 };
 
 let res: Resources;
 let server: ToxiproxyServer;
-
-beforeEach(async () => {
-  res = new Resources();
-  server = await res.server();
-});
-afterEach(async () => {
-  await res.closeAll();
-  await assertNoOpenSockets();
+perTestServer((r, s) => {
+  res = r;
+  server = s;
 });
 
 async function echoProxy(): Promise<{ echo: Peer; port: number }> {

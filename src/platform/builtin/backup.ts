@@ -5,28 +5,20 @@
  * than the failover timeout (or at once when the connection drops, under witness fencing) it
  * asks the witness for the lease — or, under fencing 'none', simply goes live.
  */
-import type { Checkpoint, Vm } from '../../vm/types.ts';
 import { monoMs } from '../types.ts';
 import type { HostContext } from './host-context.ts';
 import type { ReplLink } from './repl-link.ts';
 import { FrameType, HB_FENCED, epochHeader, hbFlags, hbPayload, jsonPayload, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
 
+/** what the backup hands over when it takes over: its emulator thread holds the checkpoint */
 export interface TakeoverState {
-  checkpoint: Checkpoint;
   epoch: number;
   captureTime: number;
-  /** the checkpoint already restored into a paused machine (speculatively, while asking the witness) */
-  spare: Promise<Vm> | null;
-}
-
-/** a machine restored ahead of time from the checkpoint of `epoch`, paused */
-interface Spare {
-  epoch: number;
-  vm: Promise<Vm>;
 }
 
 export class BackupRole {
-  checkpoint: Checkpoint | null = null;
+  /** a complete checkpoint is stored (in the emulator thread) */
+  hasCheckpoint = false;
   committedEpoch = 0;
   committedCaptureTime = 0;
   private link: ReplLink | null = null;
@@ -37,7 +29,12 @@ export class BackupRole {
   private notStandby = false;
   private stopped = false;
   private silentLogged = false;
-  private spare: Spare | null = null;
+  /** epoch of the last checkpoint/delta handed to the store (applied or still being applied) */
+  private queuedEpoch = -1;
+  /** settles when everything handed to the store so far was applied (or failed) */
+  private storing: Promise<void> = Promise.resolve();
+  /** the store holds a paused spare machine of this epoch (-1: none) */
+  private spareEpoch = -1;
   /** since when the primary's heartbeats say it cannot renew its lease (0: they do not) */
   private primaryFencedSince = 0;
 
@@ -52,10 +49,7 @@ export class BackupRole {
     private readonly onFirstCheckpoint: () => void,
   ) {
     this.timer = setInterval(() => this.tick(), ctx.opts.heartbeatIntervalMs);
-  }
-
-  get hasCheckpoint(): boolean {
-    return this.checkpoint !== null;
+    void ctx.vm.dropStore();
   }
 
   /** a primary opened a replication session (the first frame, HELLO, was read by the host) */
@@ -89,47 +83,47 @@ export class BackupRole {
       case FrameType.FULL: {
         const { epoch, time, rest } = readEpochHeader(f.payload);
         const t0 = monoMs();
-        let cp: Checkpoint;
-        try {
-          cp = this.ctx.vm.decodeCheckpoint(rest);
-        } catch (err) {
-          link.close(`bad full checkpoint: ${String(err)}`);
-          return;
-        }
-        const first = this.checkpoint === null;
-        this.dropSpare();
-        this.checkpoint = cp;
-        this.committedEpoch = epoch;
-        this.committedCaptureTime = time;
-        this.notStandby = false;
-        this.fullsReceived++;
-        link.send(FrameType.ACK, epochHeader(epoch, time));
-        this.ctx.log.info('full checkpoint received', { epoch, bytes: rest.length, decodeMs: +(monoMs() - t0).toFixed(2) });
-        if (first) this.onFirstCheckpoint();
-        this.ctx.changed();
+        const size = rest.length;
+        this.queuedEpoch = epoch;
+        this.spareEpoch = -1;
+        const stored = this.ctx.vm.storeFull(rest);
+        this.storing = stored.then(
+          () => {
+            if (this.queuedEpoch < epoch) return;
+            const first = !this.hasCheckpoint;
+            this.hasCheckpoint = true;
+            this.committedEpoch = epoch;
+            this.committedCaptureTime = time;
+            if (this.stopped) return;
+            this.notStandby = false;
+            this.fullsReceived++;
+            link.send(FrameType.ACK, epochHeader(epoch, time));
+            this.ctx.log.info('full checkpoint received', { epoch, bytes: size, storeMs: +(monoMs() - t0).toFixed(2) });
+            if (first) this.onFirstCheckpoint();
+            this.ctx.changed();
+          },
+          (err: unknown) => this.storeFailed(link, `bad full checkpoint: ${String(err)}`),
+        );
         return;
       }
       case FrameType.DELTA: {
         const { epoch, time, rest } = readEpochHeader(f.payload);
-        if (!this.checkpoint || epoch !== this.committedEpoch + 1) {
-          link.close(`delta for epoch ${epoch} does not follow the checkpoint of epoch ${this.committedEpoch}`);
+        if (this.queuedEpoch < 0 || epoch !== this.queuedEpoch + 1) {
+          link.close(`delta for epoch ${epoch} does not follow the checkpoint of epoch ${this.queuedEpoch}`);
           return;
         }
-        this.dropSpare();
-        try {
-          const d = this.ctx.vm.decodeDelta(rest);
-          this.checkpoint = this.ctx.vm.applyDelta(this.checkpoint, d);
-        } catch (err) {
-          // a delta that cannot be applied leaves no trustworthy state behind
-          this.checkpoint = null;
-          this.ctx.log.error('cannot apply delta: checkpoint discarded', { epoch, err: String(err) });
-          link.close('bad delta');
-          this.ctx.changed();
-          return;
-        }
-        this.committedEpoch = epoch;
-        this.committedCaptureTime = time;
-        link.send(FrameType.ACK, epochHeader(epoch, time));
+        this.queuedEpoch = epoch;
+        this.spareEpoch = -1;
+        this.storing = this.ctx.vm.storeDelta(rest).then(
+          () => {
+            if (!this.hasCheckpoint) return;
+            this.committedEpoch = epoch;
+            this.committedCaptureTime = time;
+            if (this.stopped) return;
+            link.send(FrameType.ACK, epochHeader(epoch, time));
+          },
+          (err: unknown) => this.storeFailed(link, `cannot apply delta of epoch ${epoch}: ${String(err)}`),
+        );
         return;
       }
       case FrameType.HB: {
@@ -145,6 +139,16 @@ export class BackupRole {
     }
   }
 
+  /** the store could not take a checkpoint or delta: it holds nothing trustworthy now */
+  private storeFailed(link: ReplLink, why: string): void {
+    this.hasCheckpoint = false;
+    if (this.stopped) return;
+    this.queuedEpoch = -1;
+    this.ctx.log.error('checkpoint store failed: checkpoint discarded', { why });
+    link.close(why);
+    this.ctx.changed();
+  }
+
   private tick(): void {
     if (this.stopped) return;
     const now = monoMs();
@@ -153,7 +157,7 @@ export class BackupRole {
       link.send(FrameType.HB, hbPayload(now));
       this.heardAt = Math.max(this.heardAt, link.lastHeard);
     }
-    if (!this.checkpoint || this.attempting || now < this.nextAttemptAt) return;
+    if (!this.hasCheckpoint || this.attempting || now < this.nextAttemptAt) return;
     if (link && now - this.heardAt <= this.ctx.opts.failoverTimeoutMs && !this.primaryFenced) return;
     // after a stall of our own, timers run before pending input is read: decide only after it was
     setImmediate(() => this.suspect());
@@ -161,7 +165,7 @@ export class BackupRole {
 
   /** the connection is gone, or the primary has been silent for longer than the failover timeout */
   private suspect(): void {
-    if (this.stopped || !this.checkpoint || this.attempting) return;
+    if (this.stopped || !this.hasCheckpoint || this.attempting) return;
     const link = this.link;
     const now = monoMs();
     if (link) this.heardAt = Math.max(this.heardAt, link.lastHeard);
@@ -219,42 +223,29 @@ export class BackupRole {
   }
 
   private takeover(): void {
-    if (this.stopped || !this.checkpoint) return;
-    const spare = this.spare && this.spare.epoch === this.committedEpoch ? this.spare.vm : null;
-    if (spare) this.spare = null;
-    const s: TakeoverState = { checkpoint: this.checkpoint, epoch: this.committedEpoch, captureTime: this.committedCaptureTime, spare };
+    if (this.stopped || !this.hasCheckpoint) return;
     this.stop();
-    this.onTakeover(s);
-  }
-
-  private prepareSpare(): void {
-    if (!this.checkpoint || (this.spare && this.spare.epoch === this.committedEpoch)) return;
-    this.dropSpare();
-    const epoch = this.committedEpoch;
-    const t0 = monoMs();
-    const vm = this.ctx.vm.restoreVm(this.checkpoint, this.ctx.vmConfig).then((v) => {
-      v.pause();
-      this.ctx.log.info('spare machine restored (paused)', { epoch, ms: +(monoMs() - t0).toFixed(2) });
-      return v;
+    // whatever was handed to the store is applied first (the emulator thread keeps order):
+    // go live from the newest complete checkpoint
+    void this.storing.then(() => {
+      this.onTakeover({ epoch: this.committedEpoch, captureTime: this.committedCaptureTime });
     });
-    vm.catch((err: unknown) => this.ctx.log.warn('spare restore failed', { epoch, err: String(err) }));
-    this.spare = { epoch, vm };
   }
 
-  private dropSpare(): void {
-    const s = this.spare;
-    if (!s) return;
-    this.spare = null;
-    s.vm.then(
-      (v) => v.destroy(),
-      () => {},
+  /** restore the checkpoint into a paused machine while waiting for the witness */
+  private prepareSpare(): void {
+    if (!this.hasCheckpoint || this.spareEpoch === this.queuedEpoch) return;
+    const epoch = this.queuedEpoch;
+    this.spareEpoch = epoch;
+    this.ctx.vm.prepareSpare().then(
+      (r) => this.ctx.log.info('spare machine restored (paused)', { epoch, ms: +r.ms.toFixed(2) }),
+      (err: unknown) => this.ctx.log.warn('spare restore failed', { epoch, err: String(err) }),
     );
   }
 
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.dropSpare();
     clearInterval(this.timer);
     const link = this.link;
     this.link = null;

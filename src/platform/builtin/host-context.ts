@@ -1,9 +1,8 @@
 /** What the role objects of a host (primary, backup) share. */
 import type { PlatformOptions } from '../types.ts';
-import type { VmConfig } from '../../vm/types.ts';
 import type { HostConfig } from './host-config.ts';
 import type { Logger, ConsoleLog } from './logger.ts';
-import type { VmModule } from './vm-module.ts';
+import type { VmThread } from './vm-thread.ts';
 import type { LeaseClient } from './lease-client.ts';
 import type { ClientServer } from './client-server.ts';
 
@@ -12,16 +11,18 @@ export interface HostContext {
   opts: PlatformOptions;
   log: Logger;
   console: ConsoleLog;
-  vm: VmModule;
+  /** the emulator thread: the running machine (primary) or the checkpoint store (backup) */
+  vm: VmThread;
   /** null under fencing 'none' (and solo) */
   lease: LeaseClient | null;
   clients: ClientServer;
   incarnation: string;
-  vmConfig: VmConfig;
   /** may this host release output to clients right now (synchronous lease check) */
   maySend(): boolean;
   /** something status-relevant changed: report now */
   changed(): void;
+  /** an unrecoverable error: log, report and exit the process */
+  fatal(msg: string): never;
   /** a one-line note for the driver's event stream (failover steps and the like) */
   note(msg: string): void;
 }

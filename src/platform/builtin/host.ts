@@ -9,16 +9,14 @@
  * It reports role changes and status to the driver on stdout (events.ts).
  */
 import net from 'node:net';
-import fs from 'node:fs';
 import crypto from 'node:crypto';
 import type { PlatformOptions, Role } from '../types.ts';
 import { monoMs } from '../types.ts';
-import type { Vm, VmConfig } from '../../vm/types.ts';
 import type { HostConfig } from './host-config.ts';
 import type { HostContext } from './host-context.ts';
 import { ConsoleLog, Logger } from './logger.ts';
 import { emitHost } from './events.ts';
-import { loadVmModule, type VmModule } from './vm-module.ts';
+import { VmThread } from './vm-thread.ts';
 import { LeaseClient } from './lease-client.ts';
 import { ClientServer } from './client-server.ts';
 import { leaseTiming } from './options.ts';
@@ -35,9 +33,9 @@ export class Host implements HostContext {
   readonly console: ConsoleLog;
   readonly incarnation = crypto.randomBytes(3).toString('hex');
   readonly clients: ClientServer;
-  readonly vmConfig: VmConfig;
   lease: LeaseClient | null = null;
-  vm!: VmModule;
+  /** the emulator, in its own thread */
+  readonly vm: VmThread;
   private role: Role = 'starting';
   private promoting = false;
   private primary: PrimaryRole | null = null;
@@ -50,11 +48,11 @@ export class Host implements HostContext {
     this.opts = cfg.options;
     this.log = new Logger(cfg.logFile, `host-${cfg.name}`);
     this.console = new ConsoleLog(cfg.consoleFile);
-    this.vmConfig = {
-      memoryMiB: cfg.options.memoryMiB,
-      console: (line) => this.console.line('<', line),
-      ...(cfg.imagePath ? { image: new Uint8Array(fs.readFileSync(cfg.imagePath)) } : {}),
-    };
+    this.vm = new VmThread(
+      { memoryMiB: cfg.options.memoryMiB, ...(cfg.vmModule ? { vmModule: cfg.vmModule } : {}), ...(cfg.imagePath ? { imagePath: cfg.imagePath } : {}) },
+      (err) => this.fatal(err.message),
+    );
+    this.vm.onLine((line) => this.console.line('<', line));
     this.clients = new ClientServer({
       endpoint: cfg.links.client,
       log: this.log,
@@ -93,7 +91,7 @@ export class Host implements HostContext {
     const c = this.cfg;
     this.log.info('host starting', { pid: process.pid, incarnation: this.incarnation, initialRole: c.initialRole, options: c.options, links: c.links });
     emitHost({ t: 'hello', pid: process.pid, incarnation: this.incarnation });
-    this.vm = await loadVmModule(c.vmModule);
+    await this.vm.whenReady();
     // a backup warms its emulator before it accepts a primary: warming blocks the event loop
     // for a while, which must not happen while heartbeats are expected
     if (c.initialRole === 'backup') await this.warmUp();
@@ -163,7 +161,7 @@ export class Host implements HostContext {
 
   private async coldStart(): Promise<void> {
     const t0 = monoMs();
-    const vm = await this.vm.bootVm(this.vmConfig);
+    await this.vm.boot();
     this.log.info('guest booted', { ms: Math.round(monoMs() - t0) });
     if (this.lease) {
       for (let i = 0; ; i++) {
@@ -176,14 +174,14 @@ export class Host implements HostContext {
         await new Promise((res) => setTimeout(res, r?.remainingMs ? r.remainingMs + 1 : 50));
       }
     }
-    this.becomePrimary(vm, 1, 'cold start');
+    this.becomePrimary(1, 'cold start');
   }
 
-  private becomePrimary(vm: PrimaryRole['vm'], startEpoch: number, why: string): void {
+  private becomePrimary(startEpoch: number, why: string): void {
     this.promoting = false;
     this.warmedUp = true;
     this.warm = true;
-    this.primary = new PrimaryRole(this, vm, startEpoch);
+    this.primary = new PrimaryRole(this, this.vm, startEpoch);
     this.primary.start();
     this.setRole('primary', why);
   }
@@ -205,30 +203,21 @@ export class Host implements HostContext {
   }
 
   /**
-   * Once per process: boot, capture and restore a throwaway machine, so that the first
-   * failover does not pay for compiling v86's wasm and JIT-warming the restore path.
+   * Once per process: boot, capture and restore a throwaway machine (in the emulator thread),
+   * so that the first failover does not pay for compiling v86's wasm and JIT-warming the
+   * restore path.
    */
   private async warmUp(): Promise<void> {
     if (this.warmedUp) return;
     this.warmedUp = true;
-    const t0 = monoMs();
     try {
-      const vm = await this.vm.bootVm(this.vmConfigQuiet);
-      const cp = vm.captureFull();
-      vm.destroy();
-      const again = await this.vm.restoreVm(cp, this.vmConfigQuiet);
-      again.destroy();
-      this.log.info('emulator warmed up', { ms: Math.round(monoMs() - t0) });
+      const r = await this.vm.warmUp();
+      this.log.info('emulator warmed up', { ms: Math.round(r.ms) });
       this.warm = true;
       this.changed();
     } catch (err) {
       this.log.warn('warm-up failed (failover will be slower)', { err: String(err) });
     }
-  }
-
-  private get vmConfigQuiet(): VmConfig {
-    const { console: _c, ...rest } = this.vmConfig;
-    return rest;
   }
 
   private becomeBackup(): void {
@@ -246,23 +235,14 @@ export class Host implements HostContext {
     const t0 = monoMs();
     this.note(`failover: restoring checkpoint of epoch ${s.epoch}`);
     this.log.info('failover: restoring the last committed checkpoint', { epoch: s.epoch, ageMs: Math.round(t0 - s.captureTime) });
-    let vm: Vm | null = null;
-    if (s.spare) {
-      try {
-        vm = await s.spare;
-        vm.resume();
-      } catch {
-        vm = null;
-      }
-    }
-    const spareUsed = vm !== null;
+    let spareUsed = false;
     try {
-      vm ??= await this.vm.restoreVm(s.checkpoint, this.vmConfig);
+      spareUsed = (await this.vm.goLive()).spareUsed;
     } catch (err) {
       this.fatal(`failover: cannot restore the checkpoint: ${String(err)}`);
     }
     this.log.info('failover: guest restored and running', { ms: +(monoMs() - t0).toFixed(2), spareUsed });
-    this.becomePrimary(vm, s.epoch + 1, `failover from epoch ${s.epoch}`);
+    this.becomePrimary(s.epoch + 1, `failover from epoch ${s.epoch}`);
   }
 
   /** another host holds the lease: stop serving for good, then rejoin as backup */
@@ -316,6 +296,7 @@ export class Host implements HostContext {
     this.primary?.stop();
     this.backup?.stop();
     this.lease?.stop();
+    void this.vm.close();
     this.console.close();
     this.log.close();
   }

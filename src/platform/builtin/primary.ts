@@ -4,9 +4,13 @@
  * checkpoint and then one delta per epoch (timer in 'checkpoint' mode; before each burst of
  * output in 'event' mode). Sending never blocks the event loop: frames go to the socket and
  * acknowledgements come back asynchronously (epochs are pipelined).
+ *
+ * Captures happen in the emulator thread: the epoch a guest line belongs to is the one open
+ * when the line *arrives* here; a capture's reply closes the epoch (lines arrive before the
+ * reply to any capture requested after they were written). One capture at a time.
  */
 import net from 'node:net';
-import type { Vm } from '../../vm/types.ts';
+import type { VmThread } from './vm-thread.ts';
 import { monoMs } from '../types.ts';
 import type { HostContext } from './host-context.ts';
 import { OutputGate } from './output-gate.ts';
@@ -40,6 +44,10 @@ export class PrimaryRole {
   private dialTimer: NodeJS.Timeout | null = null;
   private epochTimer: NodeJS.Timeout | null = null;
   private captureQueued = false;
+  /** a capture was requested and its reply has not come yet */
+  private capturing = false;
+  /** the full state for the current session is being captured: no delta before it */
+  private fullPending = false;
   private unsubLine: () => void;
   private captureTimes: number[] = [];
   private dialFailures = 0;
@@ -53,7 +61,7 @@ export class PrimaryRole {
 
   constructor(
     private readonly ctx: HostContext,
-    readonly vm: Vm,
+    readonly vm: VmThread,
     readonly startEpoch: number,
   ) {
     this.epoch = startEpoch;
@@ -72,7 +80,7 @@ export class PrimaryRole {
 
   /** a backup holds a complete checkpoint and may take over */
   get isProtected(): boolean {
-    return this.linkState === 'streaming' && this.fullAcked && (this.ctx.lease === null || this.standbyRegistered);
+    return this.linkState === 'streaming' && !this.fullPending && this.fullAcked && (this.ctx.lease === null || this.standbyRegistered);
   }
 
   get checkpointsPerSecond(): number {
@@ -119,19 +127,28 @@ export class PrimaryRole {
 
   private capture(): void {
     const link = this.link;
-    if (this.stopped || !link || link.isClosed || this.linkState !== 'streaming') return;
-    if (link.backlog > MAX_BACKLOG_BYTES || this.lastSentEpoch - this.committedEpoch > MAX_INFLIGHT_EPOCHS) {
+    if (this.stopped || !link || link.isClosed || this.linkState !== 'streaming' || this.fullPending) return;
+    if (this.capturing || link.backlog > MAX_BACKLOG_BYTES || this.lastSentEpoch - this.committedEpoch > MAX_INFLIGHT_EPOCHS) {
       this.skippedCaptures++;
       return;
     }
-    const t = monoMs();
-    const d = this.vm.captureDelta();
-    const bytes = this.ctx.vm.encodeDelta(d);
-    const ep = this.epoch++;
-    const n = link.send(FrameType.DELTA, epochHeader(ep, t), bytes);
-    this.lastSentEpoch = ep;
-    this.noteCheckpoint(t, n);
-    this.lastDeltaBytes = n;
+    this.capturing = true;
+    const gen = this.linkGen;
+    this.vm.captureDelta().then(
+      (c) => {
+        this.capturing = false;
+        if (this.stopped || this.link !== link || this.linkGen !== gen || link.isClosed) return;
+        const ep = this.epoch++;
+        const n = link.send(FrameType.DELTA, epochHeader(ep, c.time), c.bytes);
+        this.lastSentEpoch = ep;
+        this.noteCheckpoint(c.time, n);
+        this.lastDeltaBytes = n;
+      },
+      (err: unknown) => {
+        this.capturing = false;
+        if (!this.stopped) this.ctx.fatal(`cannot capture a checkpoint: ${String(err)}`);
+      },
+    );
   }
 
   private noteCheckpoint(t: number, bytes: number): void {
@@ -189,23 +206,32 @@ export class PrimaryRole {
 
   private startStreaming(link: ReplLink): void {
     this.linkGen++;
+    const gen = this.linkGen;
     this.linkState = 'streaming';
     this.fullAcked = false;
     this.standbyRegistered = false;
     this.dialFailures = 0;
+    this.fullPending = true;
     if (this.ctx.opts.outputCommit) this.gate.hold();
-    // a full capture blocks the event loop for a while: renew the lease right before it
-    this.ctx.lease?.renewNow();
     const t = monoMs();
-    const full = this.vm.captureFull();
-    const bytes = this.ctx.vm.encodeCheckpoint(full);
-    const ep = this.epoch++;
-    this.fullEpoch = ep;
-    const n = link.send(FrameType.FULL, epochHeader(ep, t), bytes);
-    this.lastSentEpoch = ep;
-    this.noteCheckpoint(t, n);
-    this.ctx.log.info('backup joined: full state transfer sent', { epoch: ep, bytes: n, captureMs: +(monoMs() - t).toFixed(2) });
-    this.ctx.note(`full state transfer to the backup (epoch ${ep}, ${n} bytes)`);
+    // the emulator thread captures (it takes a while for many MiB); this loop goes on with
+    // heartbeats and lease renewals meanwhile
+    this.vm.captureFull().then(
+      (c) => {
+        if (this.stopped || this.link !== link || this.linkGen !== gen || link.isClosed) return;
+        this.fullPending = false;
+        const ep = this.epoch++;
+        this.fullEpoch = ep;
+        const n = link.send(FrameType.FULL, epochHeader(ep, c.time), c.bytes);
+        this.lastSentEpoch = ep;
+        this.noteCheckpoint(c.time, n);
+        this.ctx.log.info('backup joined: full state transfer sent', { epoch: ep, bytes: n, captureMs: +c.ms.toFixed(2), waitMs: +(monoMs() - t).toFixed(2) });
+        this.ctx.note(`full state transfer to the backup (epoch ${ep}, ${n} bytes)`);
+      },
+      (err: unknown) => {
+        if (!this.stopped) this.ctx.fatal(`cannot capture the full state: ${String(err)}`);
+      },
+    );
   }
 
   private onAck(link: ReplLink, epoch: number, captureTime: number): void {
@@ -251,6 +277,7 @@ export class PrimaryRole {
     this.link = null;
     this.linkState = 'connecting';
     this.fullAcked = false;
+    this.fullPending = false;
     this.standbyRegistered = false;
     if (wasStreaming) {
       this.ctx.log.warn('backup lost', { reason, committedEpoch: this.committedEpoch, held: this.gate.size });
@@ -320,7 +347,7 @@ export class PrimaryRole {
     const link = this.link;
     this.link = null;
     link?.close('primary stopped');
-    this.vm.destroy();
+    void this.vm.stopVm();
   }
 }
 

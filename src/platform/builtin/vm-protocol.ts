@@ -1,0 +1,30 @@
+/**
+ * Messages between a host's event loop (vm-thread.ts) and its emulator thread (vm-worker.ts).
+ * Requests carry an id and are answered in order; 'send' (a request line for the guest) is
+ * fire-and-forget. The worker also pushes events: 'ready' once, then a 'line' for every line
+ * the guest writes — always before the reply to any capture requested after it was written.
+ */
+export interface VmWorkerData {
+  memoryMiB: number;
+  vmModule?: string;
+  imagePath?: string;
+}
+
+export type VmRequest =
+  | { id: number; op: 'warmUp' | 'boot' | 'captureFull' | 'captureDelta' | 'pause' | 'resume' | 'stopVm' }
+  | { id: number; op: 'storeFull' | 'storeDelta'; bytes: Uint8Array }
+  | { id: number; op: 'dropStore' | 'prepareSpare' | 'goLive' }
+  | { id?: undefined; op: 'send'; line: string };
+
+export type VmReply =
+  | { ev: 'ready' }
+  | { ev: 'line'; line: string }
+  | { id: number; ok: true; result?: unknown }
+  | { id: number; ok: false; error: string };
+
+/** a capture: the encoded checkpoint/delta, when it was taken (monoMs) and what it cost */
+export interface Capture {
+  bytes: Uint8Array;
+  time: number;
+  ms: number;
+}

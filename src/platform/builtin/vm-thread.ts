@@ -1,0 +1,150 @@
+/**
+ * A host's emulator, running in its own worker thread (vm-worker.ts), seen from the host's
+ * event loop. The host's loop carries heartbeats, lease renewals, replication and client I/O;
+ * none of that waits for the emulator: booting, running the guest, capturing (even a full
+ * state of many MiB), decoding and applying checkpoints and restoring a machine all happen in
+ * the worker, and their results come back as messages.
+ *
+ * Ordering: every guest line arrives (onLine) before the reply to a capture requested after
+ * the guest wrote it. So a line that arrives before a capture's reply belongs to the epoch
+ * that capture closes. Requests are answered in the order they were made.
+ */
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../threads/ts-worker.ts';
+import type { Capture, VmReply, VmRequest, VmWorkerData } from './vm-protocol.ts';
+
+type Op = Exclude<VmRequest, { op: 'send' }>['op'];
+
+export class VmThread {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; op: string }>();
+  private readonly lineListeners = new Set<(line: string) => void>();
+  private readonly ready: Promise<void>;
+  private dead: Error | null = null;
+  private closed = false;
+
+  constructor(data: VmWorkerData, private readonly onFatal: (err: Error) => void) {
+    this.worker = startTsWorker(new URL('./vm-worker.ts', import.meta.url), { ...data });
+    let readyResolve!: () => void;
+    this.ready = new Promise((r) => (readyResolve = r));
+    this.worker.on('message', (m: VmReply) => {
+      if ('ev' in m) {
+        if (m.ev === 'ready') readyResolve();
+        else for (const l of this.lineListeners) l(m.line);
+        return;
+      }
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new Error(`emulator thread: ${p.op}: ${m.error}`));
+    });
+    const die = (err: Error): void => {
+      if (this.dead) return;
+      this.dead = err;
+      for (const [, p] of this.pending) p.reject(err);
+      this.pending.clear();
+      if (!this.closed) this.onFatal(err);
+    };
+    this.worker.on('error', (err) => die(new Error(`emulator thread failed: ${err.message}`)));
+    this.worker.on('exit', (code) => die(new Error(`emulator thread exited (${code})`)));
+  }
+
+  /** resolves once the worker has loaded (the emulator itself is created by warmUp/boot) */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  private request<T>(op: Op, extra: Record<string, unknown> = {}, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, op });
+      this.worker.postMessage({ id, op, ...extra } as VmRequest, transfer);
+    });
+  }
+
+  // ------------------------------------------------------------ a running machine
+
+  /** boot, capture and restore a throwaway machine (compiles and warms the emulator) */
+  warmUp(): Promise<{ ms: number }> {
+    return this.request('warmUp');
+  }
+
+  /** boot the guest; resolves once it serves */
+  boot(): Promise<{ ms: number }> {
+    return this.request('boot');
+  }
+
+  /** hand one request line to the guest (no reply) */
+  sendLine(line: string): void {
+    if (this.dead) return;
+    this.worker.postMessage({ op: 'send', line } satisfies VmRequest);
+  }
+
+  onLine(listener: (line: string) => void): () => void {
+    this.lineListeners.add(listener);
+    return () => this.lineListeners.delete(listener);
+  }
+
+  captureFull(): Promise<Capture> {
+    return this.request('captureFull');
+  }
+
+  captureDelta(): Promise<Capture> {
+    return this.request('captureDelta');
+  }
+
+  pause(): Promise<void> {
+    return this.request('pause');
+  }
+
+  resume(): Promise<void> {
+    return this.request('resume');
+  }
+
+  /** destroy the running machine (the thread stays, e.g. to serve as a backup's store) */
+  stopVm(): Promise<void> {
+    return this.request<void>('stopVm').catch(() => {});
+  }
+
+  // ------------------------------------------------------------ a backup's checkpoint store
+
+  /** replace the stored checkpoint with a full one (wire form; the buffer is handed over) */
+  storeFull(bytes: Uint8Array): Promise<void> {
+    const b = exclusive(bytes);
+    return this.request('storeFull', { bytes: b }, [b.buffer as ArrayBuffer]);
+  }
+
+  /** apply a delta to the stored checkpoint; rejects (and the store is dropped) when it does not apply */
+  storeDelta(bytes: Uint8Array): Promise<void> {
+    const b = exclusive(bytes);
+    return this.request('storeDelta', { bytes: b }, [b.buffer as ArrayBuffer]);
+  }
+
+  dropStore(): Promise<void> {
+    return this.request<void>('dropStore').catch(() => {});
+  }
+
+  /** restore the stored checkpoint into a paused machine now, so that going live costs little */
+  prepareSpare(): Promise<{ ms: number }> {
+    return this.request('prepareSpare');
+  }
+
+  /** run the stored checkpoint (the prepared spare when it is current): this thread's machine is now live */
+  goLive(): Promise<{ ms: number; spareUsed: boolean }> {
+    return this.request('goLive');
+  }
+
+  /** end the thread */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.worker.terminate().then(() => {});
+  }
+}
+
+/** a copy that owns its whole buffer (frames are views into larger socket buffers) */
+function exclusive(b: Uint8Array): Uint8Array {
+  return b.slice();
+}

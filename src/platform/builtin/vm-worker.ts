@@ -1,0 +1,208 @@
+/**
+ * The worker-thread side of a host's emulator (see vm-thread.ts for the host side and the
+ * message protocol). Everything that is slow or CPU-bound about the VM runs here, off the
+ * host's event loop: booting, running the guest, capturing checkpoints and deltas (and
+ * encoding them), decoding and applying what a backup receives, restoring a machine.
+ *
+ * It holds at most one running machine (the primary's) and, as a backup, the last complete
+ * checkpoint received plus a paused spare machine restored from it ahead of a takeover.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import fs from 'node:fs';
+import type { Checkpoint, Vm, VmConfig } from '../../vm/types.ts';
+import { monoMs } from '../types.ts';
+import { loadVmModule, type VmModule } from './vm-module.ts';
+import type { VmReply, VmRequest, VmWorkerData } from './vm-protocol.ts';
+
+const port = parentPort!;
+const data = workerData as VmWorkerData;
+
+let mod: VmModule | null = null;
+let vm: Vm | null = null;
+let offLine: (() => void) | null = null;
+/** backup: the last complete checkpoint received and how often the store changed */
+let store: Checkpoint | null = null;
+let storeSeq = 0;
+let spare: { seq: number; vm: Promise<Vm> } | null = null;
+let prewarming: Promise<void> | null = null;
+
+const config = (): VmConfig => ({
+  memoryMiB: data.memoryMiB,
+  ...(data.imagePath ? { image: new Uint8Array(fs.readFileSync(data.imagePath)) } : {}),
+});
+let cfgCache: VmConfig | null = null;
+const cfg = (): VmConfig => (cfgCache ??= config());
+
+async function vmModule(): Promise<VmModule> {
+  return (mod ??= await loadVmModule(data.vmModule));
+}
+
+function run(v: Vm): void {
+  vm = v;
+  // lines go out as they are delivered: always after the slice that wrote them and before any
+  // later capture request is handled, so the host can tell which epoch a line belongs to
+  offLine = v.onLine((line) => port.postMessage({ ev: 'line', line } satisfies VmReply));
+}
+
+function dropVm(): void {
+  offLine?.();
+  offLine = null;
+  vm?.destroy();
+  vm = null;
+}
+
+function dropSpare(): void {
+  const s = spare;
+  spare = null;
+  s?.vm.then((v) => v.destroy(), () => {});
+}
+
+/** keep one machine prepared for the next restore (if the VM layer can) */
+function prewarm(m: VmModule): void {
+  const p = (m as VmModule & { prewarmVm?: (c: VmConfig) => Promise<void> }).prewarmVm;
+  if (!p || prewarming) return;
+  prewarming = p(cfg())
+    .catch(() => {})
+    .finally(() => {
+      prewarming = null;
+    });
+}
+
+function needVm(what: string): Vm {
+  if (!vm) throw new Error(`${what}: no machine is running`);
+  return vm;
+}
+
+const copy = (b: Uint8Array): Uint8Array => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice());
+
+async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: ArrayBuffer[] }> {
+  const m = await vmModule();
+  switch (req.op) {
+    case 'warmUp': {
+      // boot, capture and restore a throwaway machine once: compiles v86's wasm and warms the
+      // restore path, so that the first failover does not pay for it
+      const t0 = monoMs();
+      const v = await m.bootVm(cfg());
+      const cp = v.captureFull();
+      v.destroy();
+      const again = await m.restoreVm(cp, cfg());
+      again.destroy();
+      prewarm(m);
+      return { result: { ms: monoMs() - t0 } };
+    }
+    case 'boot': {
+      dropVm();
+      const t0 = monoMs();
+      run(await m.bootVm(cfg()));
+      return { result: { ms: monoMs() - t0 } };
+    }
+    case 'captureFull': {
+      const t0 = monoMs();
+      const bytes = copy(m.encodeCheckpoint(needVm('captureFull').captureFull()));
+      return { result: { bytes, time: t0, ms: monoMs() - t0 }, transfer: [bytes.buffer as ArrayBuffer] };
+    }
+    case 'captureDelta': {
+      const t0 = monoMs();
+      const bytes = copy(m.encodeDelta(needVm('captureDelta').captureDelta()));
+      return { result: { bytes, time: t0, ms: monoMs() - t0 }, transfer: [bytes.buffer as ArrayBuffer] };
+    }
+    case 'pause':
+      vm?.pause();
+      return {};
+    case 'resume':
+      vm?.resume();
+      return {};
+    case 'stopVm':
+      dropVm();
+      return {};
+    case 'storeFull': {
+      dropSpare();
+      storeSeq++;
+      store = null;
+      store = m.decodeCheckpoint(req.bytes);
+      return {};
+    }
+    case 'storeDelta': {
+      if (!store) throw new Error('a delta arrived before any complete checkpoint');
+      dropSpare();
+      storeSeq++;
+      try {
+        store = m.applyDelta(store, m.decodeDelta(req.bytes));
+      } catch (err) {
+        store = null; // a delta that does not apply leaves no trustworthy state
+        throw err;
+      }
+      return {};
+    }
+    case 'dropStore':
+      dropSpare();
+      storeSeq++;
+      store = null;
+      return {};
+    case 'prepareSpare': {
+      if (!store) throw new Error('no checkpoint to restore');
+      if (spare && spare.seq === storeSeq) return {};
+      dropSpare();
+      const t0 = monoMs();
+      const seq = storeSeq;
+      const p = m.restoreVm(store, cfg()).then((v) => {
+        v.pause();
+        return v;
+      });
+      spare = { seq, vm: p };
+      await p;
+      prewarm(m);
+      return { result: { ms: monoMs() - t0 } };
+    }
+    case 'goLive': {
+      // become the running machine: the spare when it holds the current checkpoint, else a
+      // fresh restore of it
+      if (!store) throw new Error('no checkpoint to go live from');
+      const t0 = monoMs();
+      let v: Vm | null = null;
+      const s = spare;
+      spare = null;
+      if (s && s.seq === storeSeq) {
+        try {
+          v = await s.vm;
+          v.resume();
+        } catch {
+          v = null;
+        }
+      } else {
+        s?.vm.then((x) => x.destroy(), () => {});
+      }
+      const spareUsed = v !== null;
+      v ??= await m.restoreVm(store, cfg());
+      dropVm();
+      run(v);
+      store = null;
+      storeSeq++;
+      return { result: { ms: monoMs() - t0, spareUsed } };
+    }
+    case 'send':
+      vm?.sendLine(req.line);
+      return {};
+    default:
+      throw new Error(`unknown request ${JSON.stringify((req as { op?: unknown }).op)}`);
+  }
+}
+
+// requests are handled strictly one after another, in the order they were sent
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (req: VmRequest) => {
+  if (req.op === 'send') {
+    // input is not queued behind a slow request: it reaches the guest at once (as a NIC would)
+    vm?.sendLine(req.line);
+    return;
+  }
+  chain = chain.then(async () => {
+    try {
+      const { result, transfer } = await handle(req);
+      port.postMessage({ id: req.id, ok: true, result } satisfies VmReply, transfer ?? []);
+    } catch (err) {
+      port.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies VmReply);
+    }
+  });
+});
+port.postMessage({ ev: 'ready' } satisfies VmReply);

@@ -102,8 +102,12 @@ export const PAIR_OPTIONS: Record<string, { meaning: string; parse: OptionParser
     parse: (v) => ({ mode: parseChoice(v, 'mode', ['checkpoint', 'event'] as const) }),
   },
   'failover timeout': {
-    meaning: 'heartbeat silence before the backup tries to go live, e.g. 150 ms',
+    meaning: 'heartbeat silence before the backup asks the witness to go live, e.g. 150 ms (default 300 ms)',
     parse: (v) => ({ failoverTimeoutMs: parsePositiveDuration(v, 'failover timeout') }),
+  },
+  'lease ttl': {
+    meaning: 'how long the witness lease lasts without renewal, e.g. 500 ms (default): a primary that cannot renew that long stops serving',
+    parse: (v) => ({ leaseTtlMs: parsePositiveDuration(v, 'lease ttl') }),
   },
   'heartbeat interval': {
     meaning: 'heartbeat period on the replication link, e.g. 10 ms',

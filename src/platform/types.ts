@@ -48,8 +48,14 @@ export interface PlatformOptions {
   fencing: FencingMode;
   /** heartbeat period on the replication link [10] */
   heartbeatIntervalMs: number;
-  /** silence on the replication link after which the backup tries to go live [100] */
+  /** silence on the replication link after which the backup asks the witness to go live [300] */
   failoverTimeoutMs: number;
+  /**
+   * how long a lease the witness grants lasts without renewal [500]: a primary that cannot
+   * renew for this long (a hang, a cut witness link, a stall) stops serving, and only then may
+   * the backup take over — unless the primary's connection to the witness closed (a crash)
+   */
+  leaseTtlMs: number;
   /** guest RAM [16] */
   memoryMiB: number;
 }

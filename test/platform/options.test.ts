@@ -17,7 +17,8 @@ test('defaults are the documented ones', () => {
     outputCommit: true,
     fencing: 'witness',
     heartbeatIntervalMs: 10,
-    failoverTimeoutMs: 100,
+    failoverTimeoutMs: 300,
+    leaseTtlMs: 500,
     memoryMiB: 16,
   });
   assert.deepEqual(validateOptions(undefined), { ...DEFAULT_OPTIONS });
@@ -34,6 +35,7 @@ test('bad options are rejected naming the option, the value and what is allowed'
     [{ fencing: 'disk' }, /fencing = "disk" .*"witness", "none"/],
     [{ heartbeatIntervalMs: 0 }, /heartbeatIntervalMs = 0/],
     [{ failoverTimeoutMs: 5 }, /failoverTimeoutMs = 5 .*from 10 to 600000/],
+    [{ leaseTtlMs: 10 }, /leaseTtlMs = 10 .*from 20 to 600000/],
     [{ failoverTimeoutMs: 15, heartbeatIntervalMs: 10 }, /failoverTimeoutMs = 15 .*at least twice the heartbeat interval/],
     [{ memoryMiB: 3 }, /memoryMiB = 3 .*MiB from 8 to 1024/],
     [{ checkpointInterval: 25 }, /unknown option "checkpointInterval": known options are checkpointIntervalMs, mode/],
@@ -77,6 +79,30 @@ test('lease: only the standby takes over, and only after the lease expired', () 
   // a cleared standby cannot take over even after expiry
   assert.equal(l.handle({ op: 'standby', rid: 10, host: 'b', term: 2, standby: null }, 180).reply.ok, true);
   assert.equal(l.handle({ op: 'acquire', rid: 11, host: 'a', mode: 'takeover', ttl: 100 }, 1000).reply.reason, 'not-standby');
+});
+
+test('lease: the standby may take over at once when the holder\'s witness connection closed', () => {
+  const l = new LeaseTable();
+  assert.equal(l.handle({ op: 'acquire', rid: 1, host: 'a', mode: 'cold', ttl: 500 }, 0).reply.ok, true);
+  assert.equal(l.handle({ op: 'standby', rid: 2, host: 'a', term: 1, standby: 'b' }, 10).reply.ok, true);
+  assert.equal(l.disconnected('b'), false, 'only the holder\'s disconnection counts');
+  assert.equal(l.handle({ op: 'acquire', rid: 3, host: 'b', mode: 'takeover', ttl: 500 }, 20).reply.reason, 'held');
+  // the holder reconnected and renewed before anybody asked: nothing changes
+  assert.equal(l.disconnected('a'), true);
+  assert.equal(l.handle({ op: 'renew', rid: 4, host: 'a', term: 1, ttl: 500 }, 30).reply.ok, true);
+  assert.equal(l.handle({ op: 'acquire', rid: 5, host: 'b', mode: 'takeover', ttl: 500 }, 40).reply.reason, 'held');
+  // gone for good: the standby is granted long before the lease would have run out
+  assert.equal(l.disconnected('a'), true);
+  const held = l.handle({ op: 'status', rid: 6 }, 50).reply;
+  assert.equal(held.remainingMs, 0);
+  const granted = l.handle({ op: 'acquire', rid: 7, host: 'b', mode: 'takeover', ttl: 500 }, 60).reply;
+  assert.equal(granted.ok, true);
+  assert.equal(granted.term, 2);
+  // a cold start still waits for the lease to run out
+  const l2 = new LeaseTable();
+  l2.handle({ op: 'acquire', rid: 1, host: 'a', mode: 'cold', ttl: 500 }, 0);
+  l2.disconnected('a');
+  assert.equal(l2.handle({ op: 'acquire', rid: 2, host: 'b', mode: 'cold', ttl: 500 }, 10).reply.reason, 'held');
 });
 
 test('frames are handed on only when complete', () => {

@@ -217,9 +217,12 @@ export class BackupRole {
       this.ctx.log.warn('witness: not the registered standby (my checkpoint is stale); waiting for a new full state');
       return;
     }
-    // held: the primary's lease runs for remainingMs more; ask again right after it expires
-    this.nextAttemptAt = now + Math.max(1, reply.remainingMs + 1);
-    setTimeout(() => this.tick(), Math.max(1, reply.remainingMs + 1));
+    // held: the primary's lease runs for remainingMs more; ask again right after it expires —
+    // or soon, when our connection to the primary closed: the witness may not have seen the
+    // primary's own connection close yet (a crash closes both at once)
+    const wait = Math.max(1, this.link ? reply.remainingMs + 1 : Math.min(reply.remainingMs + 1, 10));
+    this.nextAttemptAt = now + wait;
+    setTimeout(() => this.tick(), wait);
   }
 
   private takeover(): void {

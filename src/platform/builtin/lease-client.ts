@@ -90,6 +90,12 @@ export class LeaseClient {
       this.connected = false;
       this.sock = null;
       this.lines = new LineSplitter();
+      // the witness lets the standby take over as soon as it sees this connection close:
+      // stop serving now, not when the lease would have run out
+      if (this.term !== 0 && monoMs() < this.validUntil) {
+        this.validUntil = monoMs();
+        this.declareExpiry();
+      }
       for (const [, p] of this.pending) {
         if (p.timer) clearTimeout(p.timer);
         p.resolve(null);

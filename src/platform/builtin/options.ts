@@ -11,7 +11,8 @@ export const DEFAULT_OPTIONS: Readonly<PlatformOptions> = Object.freeze({
   outputCommit: true,
   fencing: 'witness',
   heartbeatIntervalMs: 10,
-  failoverTimeoutMs: 100,
+  failoverTimeoutMs: 300,
+  leaseTtlMs: 500,
   memoryMiB: 16,
 });
 
@@ -71,6 +72,7 @@ export function validateOptions(given: Partial<PlatformOptions> | undefined): Pl
   oneOf(problems, 'fencing', o.fencing, ['witness', 'none']);
   intIn(problems, 'heartbeatIntervalMs', o.heartbeatIntervalMs, 1, 10_000, 'milliseconds');
   intIn(problems, 'failoverTimeoutMs', o.failoverTimeoutMs, 10, 600_000, 'milliseconds');
+  intIn(problems, 'leaseTtlMs', o.leaseTtlMs, 20, 600_000, 'milliseconds');
   intIn(problems, 'memoryMiB', o.memoryMiB, 8, 1024, 'MiB');
   if (problems.length === 0 && o.failoverTimeoutMs < 2 * o.heartbeatIntervalMs) {
     problems.push(
@@ -95,10 +97,13 @@ export function backupTimeoutMs(o: PlatformOptions): number {
   return 3 * o.failoverTimeoutMs;
 }
 
-/** The lease the witness grants lives as long as the failover timeout; the holder renews 5 times per lease. */
+/**
+ * The lease the witness grants lives leaseTtlMs; the holder renews 10 times per lease, so
+ * only a stall of about 90 % of the lease (or a cut witness link) lets it lapse.
+ */
 export function leaseTiming(o: PlatformOptions): { ttlMs: number; renewEveryMs: number } {
-  const ttlMs = o.failoverTimeoutMs;
-  return { ttlMs, renewEveryMs: Math.max(2, Math.floor(ttlMs / 5)) };
+  const ttlMs = o.leaseTtlMs;
+  return { ttlMs, renewEveryMs: Math.max(2, Math.floor(ttlMs / 10)) };
 }
 
 export function isLoopback(host: string): boolean {

@@ -20,6 +20,8 @@ export class WitnessServer {
   readonly table = new LeaseTable();
   private server: net.Server | null = null;
   private sockets = new Set<net.Socket>();
+  /** per host, the connection its last granted acquire/renew came in on */
+  private conns = new Map<string, net.Socket>();
 
   constructor(private readonly opts: WitnessServerOptions) {}
 
@@ -52,11 +54,22 @@ export class WitnessServer {
           continue;
         }
         const reply = this.handle(req, peer);
+        if (reply.ok && (req.op === 'acquire' || req.op === 'renew') && typeof req.host === 'string') this.conns.set(req.host, sock);
         sock.write(JSON.stringify(reply) + '\n');
       }
     });
     sock.on('error', () => {});
-    sock.on('close', () => this.sockets.delete(sock));
+    sock.on('close', () => {
+      this.sockets.delete(sock);
+      for (const [host, s] of this.conns) {
+        if (s !== sock) continue;
+        this.conns.delete(host);
+        if (this.table.disconnected(host)) {
+          this.opts.log?.info(`holder ${host} disconnected: its standby may take over now`, { peer, term: this.table.term });
+          this.opts.onChange?.(this.table);
+        }
+      }
+    });
   }
 
   handle(req: LeaseRequest, peer = 'local'): LeaseReply {

@@ -144,7 +144,10 @@ export class VmThread {
   }
 }
 
-/** a copy that owns its whole buffer (frames are views into larger socket buffers) */
+/**
+ * A copy that owns its whole buffer, safe to hand over: frames are views into larger socket
+ * buffers (and Buffer#slice would return a view, not a copy).
+ */
 function exclusive(b: Uint8Array): Uint8Array {
-  return b.slice();
+  return new Uint8Array(b);
 }

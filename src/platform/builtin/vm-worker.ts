@@ -73,7 +73,9 @@ function needVm(what: string): Vm {
   return vm;
 }
 
-const copy = (b: Uint8Array): Uint8Array => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice());
+/** bytes that own their whole buffer (safe to transfer; Buffer#slice would be a view, so copy) */
+const copy = (b: Uint8Array): Uint8Array =>
+  !Buffer.isBuffer(b) && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
 
 async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: ArrayBuffer[] }> {
   const m = await vmModule();

@@ -39,3 +39,5 @@ export { percentileSorted, median, sortedAsc } from './stats.ts';
 export { pct, ms, round } from './format.ts';
 export { commitGrowth, checkCommitGrowth, type CommitGrowth } from './commit-growth.ts';
 export { checkKeepsServing } from './keeps-serving.ts';
+export { checkNoUnplannedFailover, roleChanges, type RoleChange, type UnplannedOptions } from './unplanned.ts';
+export { loopSamples, loopSummaries, stallsAround, type LoopSample, type LoopSummary } from './loop-stalls.ts';

@@ -11,6 +11,7 @@ export type Category =
   | 'Availability below target'
   | 'Slow failover'
   | 'Slow commit'
+  | 'Unplanned failover'
   | 'Harness error';
 
 export const CATEGORIES: readonly Category[] = [
@@ -20,6 +21,7 @@ export const CATEGORIES: readonly Category[] = [
   'Availability below target',
   'Slow failover',
   'Slow commit',
+  'Unplanned failover',
   'Harness error',
 ];
 

@@ -31,11 +31,12 @@ export class LinkFaults {
     private readonly links: PairLinks,
     private readonly net: NetworkFaults,
     private readonly recorder: Recorder,
-    private readonly roles: () => RolesNow,
+    /** the roles once the pair has a primary (waits a bounded time; throws saying what it saw) */
+    private readonly roles: () => Promise<RolesNow>,
   ) {}
 
-  private primary(): HostName {
-    const p = this.roles().primary;
+  private async primary(): Promise<HostName> {
+    const p = (await this.roles()).primary;
     if (!p) throw new StepInputError(`pair "${this.pair}" has no primary now, so its links cannot be named by role`);
     return p;
   }
@@ -58,8 +59,8 @@ export class LinkFaults {
   }
 
   /** only the bytes the current primary sends to the backup stop */
-  partitionReplicationOneWay(): Promise<number> {
-    const p = this.primary();
+  async partitionReplicationOneWay(): Promise<number> {
+    const p = await this.primary();
     return this.apply('partition', 'replication', replicationDirection(this.links, p, this.otherOf(p)), (t) => this.net.partition(t), { direction: 'primary->backup' });
   }
 
@@ -68,15 +69,15 @@ export class LinkFaults {
    * failover fault). Its witness link goes first: an isolated host must not get to tell the
    * witness that it lost its backup (and keep the lease) in the moment between two cuts.
    */
-  isolatePrimary(): Promise<number> {
-    const p = this.primary();
+  async isolatePrimary(): Promise<number> {
+    const p = await this.primary();
     const witness = witnessLinkOf(this.links, p);
     const rest = isolationOf(this.links, p).filter((t) => !witness.some((w) => w.proxy === t.proxy && w.stream === t.stream));
     return this.apply('isolation', p, [...witness, ...rest], () => this.net.partition(witness, rest), { role: 'primary' });
   }
 
-  partitionClientLinkOfPrimary(): Promise<number> {
-    const p = this.primary();
+  async partitionClientLinkOfPrimary(): Promise<number> {
+    const p = await this.primary();
     return this.apply('partition', `client->${p}`, clientLinkOf(this.links, p), (t) => this.net.partition(t), { role: 'primary' });
   }
 
@@ -84,15 +85,15 @@ export class LinkFaults {
    * Latency on the bytes the current primary sends to the backup (checkpoints, heartbeats);
    * acknowledgements come back undelayed, so the commit round trip grows by the latency.
    */
-  latencyOnReplication(latencyMs: number, jitterMs: number): Promise<number> {
-    const p = this.primary();
+  async latencyOnReplication(latencyMs: number, jitterMs: number): Promise<number> {
+    const p = await this.primary();
     const targets = replicationDirection(this.links, p, this.otherOf(p));
     return this.apply('latency', 'replication', targets, (t) => this.net.latency(t, latencyMs, jitterMs), { latencyMs, jitterMs, direction: 'primary->backup' });
   }
 
   /** a bandwidth limit on the bytes the current primary sends to the backup */
-  bandwidthOnReplication(rateKBps: number): Promise<number> {
-    const p = this.primary();
+  async bandwidthOnReplication(rateKBps: number): Promise<number> {
+    const p = await this.primary();
     const targets = replicationDirection(this.links, p, this.otherOf(p));
     return this.apply('bandwidth', 'replication', targets, (t) => this.net.bandwidth(t, rateKBps), { rateKBps, direction: 'primary->backup' });
   }

@@ -32,6 +32,9 @@ export interface PairContext {
 
 export type RoleName = 'primary' | 'backup';
 
+/** how long a fault step aimed at a role waits for the pair to have that role */
+export const SETTLE_MS = 5000;
+
 /** what the last process fault did, for the steps that refer back to it */
 export interface ProcessFault {
   /** crash / hang of the host process, or a network fault that cuts that host off */
@@ -64,8 +67,8 @@ export class PairUnderTest {
     net: NetworkFaults,
     private readonly ctx: PairContext,
   ) {
-    this.linkFaults = new LinkFaults(name, links, net, ctx.recorder, () => {
-      const st = platform.status();
+    this.linkFaults = new LinkFaults(name, links, net, ctx.recorder, async () => {
+      const st = await this.settled('primary');
       return { primary: st.primary, backup: st.backup };
     });
   }
@@ -87,6 +90,9 @@ export class PairUnderTest {
         ctx.recorder.record({ kind: 'role', host: e.host, role: e.role, ...(e.epoch !== undefined ? { epoch: e.epoch } : {}), time: ctx.recorder.relative(e.time) });
       } else if (e.type === 'protected') {
         ctx.recorder.record({ kind: 'mark', label: e.protected ? 'protected' : 'unprotected', detail: { pair: name }, time: ctx.recorder.relative(e.time) });
+      } else if (e.type === 'loop') {
+        const { type: _t, host, time, ...s } = e;
+        ctx.recorder.record({ kind: 'mark', label: 'loop', detail: { pair: name, process: host, ...s }, time: ctx.recorder.relative(time) });
       }
     });
     try {
@@ -117,14 +123,36 @@ export class PairUnderTest {
     return this.platform.status();
   }
 
-  /** the host that has `role` now; a clear error when there is none */
-  hostWithRole(role: RoleName): HostName {
-    const s = this.status();
-    const host = role === 'primary' ? s.primary : s.backup;
-    if (!host) {
-      throw new StepInputError(`pair "${this.name}" has no ${role} now (primary: ${s.primary ?? 'none'}, backup: ${s.backup ?? 'none'})`);
+  /**
+   * The pair's status once some host has `role` and is not hung: a fault step aimed at a role
+   * waits (at most settleMs) through a momentary vacancy — a failover in progress, a lease
+   * being renewed — instead of failing at it, and says what it saw when the pair never settles.
+   */
+  async settled(role: RoleName, settleMs = SETTLE_MS): Promise<PairStatus> {
+    const has = (s: PairStatus) => {
+      const h = role === 'primary' ? s.primary : s.backup;
+      return h !== null && !s.hosts[h].hung;
+    };
+    try {
+      return await this.platform.waitFor(has, settleMs, `a ${role}`);
+    } catch {
+      const s = this.status();
+      const since = this.ctx.recorder.now() - settleMs;
+      const changes = this.ctx.recorder.events
+        .filter((e) => e.kind === 'role' && e.time >= since)
+        .map((e) => (e.kind === 'role' ? `${e.host} ${e.role} at ${Math.round(e.time)} ms` : ''));
+      const hosts = (['a', 'b'] as const).map((h) => `${h}=${s.hosts[h].role}${s.hosts[h].hung ? ' (hung)' : ''}`).join(', ');
+      throw new Error(
+        `pair "${this.name}" did not settle: no ${role} for ${settleMs} ms (now ${hosts}; ` +
+          `role changes in that time: ${changes.length ? changes.join(', ') : 'none'}), so the step cannot name its ${role}`,
+      );
     }
-    return host;
+  }
+
+  /** the host that has `role` once the pair has settled (see settled()) */
+  async hostWithRole(role: RoleName): Promise<HostName> {
+    const s = await this.settled(role);
+    return (role === 'primary' ? s.primary : s.backup)!;
   }
 
   startClients(count: number, opts: { minIntervalMs?: number; timeoutMs?: number } = {}): void {
@@ -163,7 +191,7 @@ export class PairUnderTest {
 
   /** SIGKILL the host that has `role` now */
   async crash(role: RoleName): Promise<ProcessFault> {
-    const host = this.hostWithRole(role);
+    const host = await this.hostWithRole(role);
     const time = this.ctx.recorder.now();
     const faultId = await this.crashHost(host, { role });
     return this.noteFault('crash', host, role, faultId, time);
@@ -179,7 +207,7 @@ export class PairUnderTest {
 
   /** SIGSTOP the host with `role`, keep it stopped for ms, then SIGCONT */
   async hang(role: RoleName, ms: number, waitForIt: (ms: number) => Promise<void>): Promise<ProcessFault> {
-    const host = this.hostWithRole(role);
+    const host = await this.hostWithRole(role);
     const time = this.ctx.recorder.now();
     const faultId = this.ctx.recorder.faultStart('hang', host, { role, pair: this.name, ms });
     await this.platform.hang(host);
@@ -221,6 +249,20 @@ export class PairUnderTest {
     }
   }
 
+  /**
+   * Whom "keeps serving" judges, and from when: the primary the last process fault hit (or
+   * spared: for a backup fault, the other host), from that fault on; in a scenario with no
+   * such fault, the pair's first primary from the start — no failover, ever.
+   */
+  servingSubject(): { host: HostName; since: number } {
+    const f = this.processFaults.at(-1);
+    if (f) return { host: f.role === 'primary' ? f.host : f.other, since: f.time };
+    const first = this.ctx.recorder.events.find((e) => e.kind === 'role' && e.role === 'primary');
+    const host = (first?.kind === 'role' ? first.host : this.status().primary) as HostName | null;
+    if (!host) throw new StepInputError(`pair "${this.name}" has had no primary yet, so none can keep serving`);
+    return { host, since: 0 };
+  }
+
   lastProcessFault(): ProcessFault {
     const f = this.processFaults.at(-1);
     if (!f) throw new StepInputError(`no host of pair "${this.name}" has crashed, hung or been cut off yet`);
@@ -260,7 +302,7 @@ export class PairUnderTest {
 
   /** cut the current primary from everything (a host fault for the steps that refer back) */
   async isolatePrimary(): Promise<ProcessFault> {
-    const host = this.hostWithRole('primary');
+    const host = await this.hostWithRole('primary');
     const time = this.ctx.recorder.now();
     const group = await this.linkFaults.isolatePrimary();
     return this.noteFault('isolation', host, 'primary', this.linkFaults.faultIdOf(group), time);
@@ -268,7 +310,7 @@ export class PairUnderTest {
 
   /** cut the clients from the current primary */
   async partitionClientLinkOfPrimary(): Promise<ProcessFault> {
-    const host = this.hostWithRole('primary');
+    const host = await this.hostWithRole('primary');
     const time = this.ctx.recorder.now();
     const group = await this.linkFaults.partitionClientLinkOfPrimary();
     return this.noteFault('client-partition', host, 'primary', this.linkFaults.faultIdOf(group), time);

@@ -10,6 +10,9 @@ import { Recorder } from '../workload/recorder.ts';
 import { PairUnderTest, type PlatformFactory } from './pair.ts';
 import { StepInputError } from './params.ts';
 import { registerCleanup } from './reaper.ts';
+import { LoopMonitor } from '../platform/loop-monitor.ts';
+import { checkNoUnplannedFailover } from '../check/unplanned.ts';
+import type { Verdict } from '../check/types.ts';
 
 export interface ScenarioConfig {
   /** folder for this scenario's evidence (history, logs) */
@@ -46,7 +49,14 @@ export class ScenarioRuntime {
     this.recorder = new Recorder(join(config.dir, 'history.ndjson'));
     this.recorder.mark('scenario start', { seed: config.seed });
     this.unregister = registerCleanup(() => this.teardown());
+    // the harness's own loop carries the clients, the probes and the history: its stalls
+    // are evidence too (a late probe is not the platform's outage)
+    this.loop = new LoopMonitor({
+      onReport: (s) => this.recorder.mark('loop', { process: 'harness', ...s }),
+    });
   }
+
+  private readonly loop: LoopMonitor;
 
   get logDir(): string {
     return join(this.config.dir, 'logs');
@@ -114,9 +124,23 @@ export class ScenarioRuntime {
     return done;
   }
 
+  /**
+   * Run after every scenario with a pair: no takeover or self-fence without a fault before it
+   * (an "Unplanned failover"). Recorded as a verdict of each pair; `expected` (the scenario's
+   * tag @unplanned-failover-expected) turns a failure into a reported, passing note.
+   */
+  judgeRoleStability(expected = false): Verdict | null {
+    if (this.pairs.size === 0) return null;
+    const v = checkNoUnplannedFailover(this.recorder.events);
+    const recorded: Verdict = v.ok || !expected ? v : { ...v, ok: true, category: undefined, summary: `as the scenario expects (@unplanned-failover-expected): ${v.summary}` };
+    for (const name of this.pairs.keys()) this.addVerdict({ pair: name, step: 'after the scenario: no unplanned failover', verdict: recorded });
+    return recorded;
+  }
+
   async teardown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.loop.stop();
     const errors: unknown[] = [];
     for (const p of this.pairs.values()) {
       try {

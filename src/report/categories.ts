@@ -1,5 +1,5 @@
 /**
- * Allure categories (the content of categories.json in the results folder) for the seven
+ * Allure categories (the content of categories.json in the results folder) for the eight
  * verdict categories, and the failure message format they match: "[State loss] …".
  * Allure matches messageRegex against the whole message (Java String.matches), so each
  * regex is wrapped in (?s).* … .* to allow text and newlines around the tag.
@@ -20,6 +20,7 @@ const DESCRIPTIONS: Record<Category, string> = {
   'Availability below target': 'The outage was longer than allowed, or the projected availability misses the target.',
   'Slow failover': 'The backup took longer than allowed to serve after the primary failed.',
   'Slow commit': 'Acknowledged writes took longer than allowed at the given percentile (output commit waits on replication).',
+  'Unplanned failover': 'The platform changed roles (a takeover or a self-fence) with no fault before it: it flaps by itself, an availability defect.',
   'Harness error': 'The evidence was missing or malformed, so nothing could be proven (not a platform verdict).',
 };
 

@@ -6,6 +6,8 @@
  *   3. replication bandwidth (KB/s, left axis) between consecutive "metrics" marks, and the
  *      platform's checkpoints/s (right axis, dashed); a counter reset (failover to a host with
  *      its own counter) leaves a gap, never a negative rate — see src/check/replication.ts.
+ *   4. event-loop health: each process's longest stall per second (hosts, witness, harness),
+ *      so that a reviewer sees how healthy the environment was next to the verdicts.
  * Panels with nothing to show say so ("no replication metrics", "no client ops", …).
  * Long runs: at most maxPoints spans per bandwidth / checkpoint series; consecutive intervals
  * are merged (total bytes / total time, so the merged rate is exact), never across a reset.
@@ -16,7 +18,8 @@ import { faultWindows, historySpan } from '../check/ops.ts';
 import { replicationBandwidth, type BandwidthInterval, type PairReplication } from '../check/replication.ts';
 import type { History } from '../workload/history.ts';
 import { annotationBands, type Layer } from './lanes.ts';
-import { latencyPanelLayers, messageLayer, panel, stepLines, stepRows, throughputPanelLayers, type PanelFrame, type StepRow } from './panels.ts';
+import { loopSamples } from '../check/loop-stalls.ts';
+import { latencyPanelLayers, loopPanel, messageLayer, panel, stepLines, stepRows, throughputPanelLayers, type PanelFrame, type StepRow } from './panels.ts';
 
 export interface NetworkPlotOptions {
   title?: string;
@@ -36,6 +39,7 @@ export const NETWORK_PANEL_TITLES = {
   latency: 'write commit latency p50 / p99 (ms)',
   throughput: 'client throughput (ok ops/s)',
   replication: 'replication bandwidth (KB/s) and checkpoints/s',
+  loop: 'event-loop stalls of every process (environment health)',
 } as const;
 
 const BW_COLORS = ['#1f77b4', '#17becf', '#9467bd', '#8c564b'];
@@ -85,7 +89,7 @@ function checkpointSpans(r: PairReplication, maxPoints: number): Span[] {
 
 const kb = (x: number) => (x >= 100 ? Math.round(x).toString() : x.toFixed(1));
 
-function replicationPanel(frame: PanelFrame, reps: readonly PairReplication[], maxPoints: number): Layer {
+function replicationPanel(frame: PanelFrame, reps: readonly PairReplication[], maxPoints: number, xTitle: string | null): Layer {
   const bwRows: StepRow[] = [];
   const cpRows: StepRow[] = [];
   const bwSeries: string[] = [];
@@ -111,13 +115,13 @@ function replicationPanel(frame: PanelFrame, reps: readonly PairReplication[], m
     notes.push(`${r.pair}: ${figures.join(', ')}`);
   }
   if (bwRows.length === 0 && cpRows.length === 0) {
-    return panel(frame, [messageLayer(frame, 'no replication metrics', X_TITLE)], { title: NETWORK_PANEL_TITLES.replication });
+    return panel(frame, [messageLayer(frame, 'no replication metrics', xTitle)], { title: NETWORK_PANEL_TITLES.replication });
   }
   // one colour scale for both layers, so one legend lists bandwidth and checkpoints
   const color = { domain: [...bwSeries, ...cpSeries], range: [...bwSeries.map((_, i) => BW_COLORS[i % BW_COLORS.length]!), ...cpSeries.map((_, i) => CP_COLORS[i % CP_COLORS.length]!)] };
   const layers: Layer[] = [];
-  if (bwRows.length) layers.push(stepLines(frame, bwRows, 'replication KB/s', color, { xTitle: X_TITLE, axis: { orient: 'left', titleColor: BW_COLORS[0] } }));
-  if (cpRows.length) layers.push(stepLines(frame, cpRows, 'checkpoints/s', color, { xTitle: X_TITLE, axis: { orient: 'right', titleColor: CP_COLORS[0] }, dash: [4, 2] }));
+  if (bwRows.length) layers.push(stepLines(frame, bwRows, 'replication KB/s', color, { xTitle, axis: { orient: 'left', titleColor: BW_COLORS[0] } }));
+  if (cpRows.length) layers.push(stepLines(frame, cpRows, 'checkpoints/s', color, { xTitle, axis: { orient: 'right', titleColor: CP_COLORS[0] }, dash: [4, 2] }));
   return panel(frame, layers, { title: NETWORK_PANEL_TITLES.replication, subtitle: notes.join('; '), resolve: { scale: { y: 'independent' } } });
 }
 
@@ -140,7 +144,8 @@ export function networkSpec(history: History, opts: NetworkPlotOptions = {}): To
     vconcat: [
       panel(frame, latencyPanelLayers(frame, stats, ['p50', 'p99'], null), { title: NETWORK_PANEL_TITLES.latency }),
       panel(frame, throughputPanelLayers(frame, stats, null), { title: NETWORK_PANEL_TITLES.throughput }),
-      replicationPanel(frame, reps, maxPoints),
+      replicationPanel(frame, reps, maxPoints, null),
+      loopPanel(frame, loopSamples(history, opts.pair !== undefined ? { pair: opts.pair } : {}), NETWORK_PANEL_TITLES.loop, X_TITLE),
     ],
     spacing: 16,
     resolve: { scale: { color: 'independent' } },

@@ -4,6 +4,7 @@
  * as staircases (each value held from its bucket's / interval's start to its end; null = gap).
  */
 import type { LatencyStats } from '../check/latency.ts';
+import { loopSummaries, type LoopSample } from '../check/loop-stalls.ts';
 import { faultLayers, labelSpace, sec, timeDomain, timeX, type Band, type Layer } from './lanes.ts';
 
 /** what the panels of one figure share */
@@ -99,4 +100,20 @@ export function throughputPanelLayers(frame: PanelFrame, stats: LatencyStats, xT
     ...stepRows(stats.buckets, RATE_SERIES[2], (b) => b.opsPerSec),
   ];
   return [stepLines(frame, rows, 'ok ops per second', { domain: RATE_SERIES, range: ['#1f77b4', '#ff7f0e', '#7f7f7f'] }, { xTitle })];
+}
+
+const LOOP_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2'];
+
+/**
+ * Event-loop health: per process (hosts, witness, harness) the longest stall of each 1 s
+ * window, ms; the subtitle gives each process's worst stall and median p99 lateness.
+ */
+export function loopPanel(frame: PanelFrame, samples: readonly LoopSample[], title: string, xTitle: string | null): Layer {
+  if (samples.length === 0) return panel(frame, [messageLayer(frame, 'no event-loop reports', xTitle)], { title });
+  const sums = loopSummaries(samples);
+  const names = sums.map((s) => s.process);
+  const rows = names.flatMap((n) => stepRows(samples.filter((s) => s.process === n).map((s) => ({ start: s.time - s.windowMs, end: s.time, v: s.maxMs })), n, (s) => s.v));
+  const color = { domain: names, range: names.map((_, i) => LOOP_COLORS[i % LOOP_COLORS.length]!) };
+  const subtitle = sums.map((s) => `${s.process}: worst ${Math.round(s.maxMs)} ms, p99 ${s.p99Ms} ms`).join('; ');
+  return panel(frame, [stepLines(frame, rows, 'longest stall per second (ms)', color, { xTitle })], { title, subtitle });
 }

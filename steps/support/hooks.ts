@@ -8,6 +8,7 @@ import { openRunContext, type RunContext } from '../../src/harness/run-context.t
 import { ScenarioRuntime } from '../../src/harness/scenario.ts';
 import { collectEvidence } from '../../src/harness/evidence.ts';
 import { writeAllureRunFiles } from '../../src/harness/allure-files.ts';
+import { VerdictFailure } from '../../src/harness/verdicts.ts';
 import type { FtWorld } from './world.ts';
 
 let run: RunContext | null = null;
@@ -33,7 +34,7 @@ Before({ timeout: 30_000 }, async function (this: FtWorld, { pickle }) {
     this.attach(JSON.stringify(v.verdict, null, 2), { mediaType: 'application/json', fileName: `verdict-${v.verdict.checker}.json` });
 });
 
-After({ timeout: 60_000 }, async function (this: FtWorld, { result }) {
+After({ timeout: 60_000 }, async function (this: FtWorld, { result, pickle }) {
   const rt = this.runtime;
   if (!rt) return;
   let teardownError: unknown = null;
@@ -42,6 +43,8 @@ After({ timeout: 60_000 }, async function (this: FtWorld, { result }) {
   } catch (err) {
     teardownError = err;
   }
+  // every scenario, whatever it checked: a role change with no fault before it is a finding
+  const stability = rt.judgeRoleStability(pickle.tags.some((t) => t.name === '@unplanned-failover-expected'));
   run?.noteSeeds(rt.seedsUsed);
   const failed = result?.status === Status.FAILED;
   for (const a of await collectEvidence(rt, this.scenarioName, { failed })) {
@@ -49,6 +52,7 @@ After({ timeout: 60_000 }, async function (this: FtWorld, { result }) {
   }
   this.runtime = null;
   if (teardownError) throw teardownError;
+  if (stability && !stability.ok) throw new VerdictFailure(stability);
 });
 
 AfterAll({ timeout: 60_000 }, async function () {

@@ -27,6 +27,10 @@ function scenario(opts: { metrics?: boolean } = {}) {
       else if (!(t > 3000 && t <= 3500)) bytes += t > 1000 && t <= 2000 ? 100_000 : 300_000;
       b.metrics('kv', t, bytes, { checkpointsPerSecond: t > 3000 && t < 3500 ? 0 : 40 });
     }
+    for (let t = 1000; t <= 6000; t += 1000) {
+      b.mark('loop', t, { pair: 'kv', process: 'a', p50Ms: 0.1, p99Ms: 3, maxMs: t === 3000 ? 240 : 12, stalls: t === 3000 ? 1 : 0, windowMs: 1000 });
+      b.mark('loop', t, { process: 'harness', p50Ms: 0.2, p99Ms: 2, maxMs: 8, stalls: 0, windowMs: 1000 });
+    }
   }
   return b.build();
 }
@@ -51,15 +55,16 @@ const series = (p: Panel) => {
 };
 
 describe('network plot (commit latency, throughput, replication bandwidth)', () => {
-  it('renders the three panels on one time axis with the fault windows labelled in each', async () => {
+  it('renders the four panels on one time axis with the fault windows labelled in each', async () => {
     const warnings: string[] = [];
     const svg = await renderSvg(networkSpec(scenario(), { bucketMs: 200 }), { onWarning: (w) => warnings.push(w) });
     isSvg(svg);
     const t = texts(svg);
     for (const title of Object.values(NETWORK_PANEL_TITLES)) assert.ok(t.includes(title), `panel title ${title} in ${t.join('|')}`);
-    assert.equal(count(t, 'latency replication #1'), 3, 'fault label in every panel');
-    assert.equal(count(t, 'crash a #2 (no end)'), 3);
-    for (const legend of ['p50', 'p99', 'writes/s', 'all ok client ops/s', 'replication KB/s', 'checkpoints/s']) assert.ok(t.includes(legend), `legend ${legend}`);
+    assert.equal(count(t, 'latency replication #1'), 4, 'fault label in every panel');
+    assert.equal(count(t, 'crash a #2 (no end)'), 4);
+    for (const legend of ['p50', 'p99', 'writes/s', 'all ok client ops/s', 'replication KB/s', 'checkpoints/s', 'host a', 'harness']) assert.ok(t.includes(legend), `legend ${legend}`);
+    assert.ok(t.includes('harness: worst 8 ms, p99 2 ms; host a: worst 240 ms, p99 3 ms'), t.join('|'));
     assert.ok(t.some((x) => x.includes('200 ms buckets')));
     assert.ok(t.includes('kv: mean 1009 KB/s, peak 1200 KB/s, 1 counter reset (gap)'), t.join('|'));
     assert.equal(count(t, 'time since scenario start (s)'), 1, 'one x-axis title, under the bottom panel');
@@ -95,7 +100,7 @@ describe('network plot (commit latency, throughput, replication bandwidth)', () 
     const t = texts(svg);
     assert.ok(t.includes('no replication metrics'));
     assert.ok(t.includes('p99'));
-    assert.equal(count(t, 'latency replication #1'), 3);
+    assert.equal(count(t, 'latency replication #1'), 4);
     // metrics of another pair only
     const other = networkSpec([...scenario()], { pair: 'db' });
     assert.ok(texts(await renderSvg(other)).includes('no replication metrics'));
@@ -103,7 +108,7 @@ describe('network plot (commit latency, throughput, replication bandwidth)', () 
 
   it('renders an empty history', async () => {
     const t = texts(await renderSvg(networkSpec([])));
-    for (const msg of ['no acknowledged writes', 'no client ops', 'no replication metrics']) assert.ok(t.includes(msg), msg);
+    for (const msg of ['no acknowledged writes', 'no client ops', 'no replication metrics', 'no event-loop reports']) assert.ok(t.includes(msg), msg);
     for (const title of Object.values(NETWORK_PANEL_TITLES)) assert.ok(t.includes(title));
   });
 

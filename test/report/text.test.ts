@@ -38,11 +38,12 @@ describe('formatVerdictTable', () => {
 describe('Allure categories', () => {
   const asJs = (re: string) => new RegExp(`^(?:${re.replace(/^\(\?s\)/, '')})$`, 's'); // Java String.matches semantics
 
-  it('has the seven verdict categories (Slow commit among them), each matching its tagged failure message (also multi-line)', () => {
+  it('has the eight verdict categories (Slow commit and Unplanned failover among them), each matching its tagged failure message (also multi-line)', () => {
     const cats = allureCategories().filter((c) => c.name !== 'Scenario error');
     assert.deepEqual(cats.map((c) => c.name), [...CATEGORIES]);
-    assert.equal(cats.length, 7);
+    assert.equal(cats.length, 8);
     assert.ok(cats.find((c) => c.name === 'Slow commit')?.description);
+    assert.ok(cats.find((c) => c.name === 'Unplanned failover')?.description);
     for (const c of cats) {
       assert.ok(c.matchedStatuses?.includes('failed'));
       const re = asJs(c.messageRegex!);

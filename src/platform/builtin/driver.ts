@@ -314,6 +314,9 @@ export class BuiltinPlatform implements FtPlatform {
             this.emit({ type: 'log', host: 'witness', line: `lease: holder ${e.holder} term ${e.term} standby ${e.standby}`, time: e.time });
           } else if (e.t === 'log') {
             this.emit({ type: 'log', host: 'witness', line: e.msg, time: e.time });
+          } else if (e.t === 'loop') {
+            const { t: _t, ...s } = e;
+            this.emit({ type: 'loop', host: 'witness', ...s });
           }
         }
       });
@@ -401,6 +404,11 @@ export class BuiltinPlatform implements FtPlatform {
       case 'log':
         this.emit({ type: 'log', host: h.name, line: e.msg, time: e.time });
         return;
+      case 'loop': {
+        const { t: _t, ...s } = e;
+        this.emit({ type: 'loop', host: h.name, ...s });
+        return;
+      }
       case 'fatal':
         this.emit({ type: 'log', host: h.name, line: `fatal: ${e.msg}`, time: e.time });
         return;

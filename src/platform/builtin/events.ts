@@ -6,6 +6,7 @@
  */
 import type { Role } from '../types.ts';
 import { monoMs } from '../types.ts';
+import type { LoopStats } from '../loop-monitor.ts';
 
 export interface HostStatusReport {
   role: Role;
@@ -37,11 +38,13 @@ export type HostEvent =
   | { t: 'role'; role: Role; epoch: number; term?: number; time: number }
   | ({ t: 'status'; time: number } & HostStatusReport)
   | { t: 'log'; msg: string; time: number }
+  | ({ t: 'loop'; time: number } & LoopStats)
   | { t: 'fatal'; msg: string; time: number };
 
 export type WitnessEvent =
   | { t: 'ready'; pid: number; time: number }
   | { t: 'lease'; holder: string | null; term: number; standby: string | null; time: number }
+  | ({ t: 'loop'; time: number } & LoopStats)
   | { t: 'log'; msg: string; time: number };
 
 type Dist<T> = T extends unknown ? Omit<T, 'time'> : never;

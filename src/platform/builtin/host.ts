@@ -17,6 +17,7 @@ import type { HostContext } from './host-context.ts';
 import { ConsoleLog, Logger } from './logger.ts';
 import { emitHost } from './events.ts';
 import { VmThread } from './vm-thread.ts';
+import { LoopMonitor } from '../loop-monitor.ts';
 import { LeaseClient } from './lease-client.ts';
 import { ClientServer } from './client-server.ts';
 import { leaseTiming } from './options.ts';
@@ -189,18 +190,17 @@ export class Host implements HostContext {
   private warmedUp = false;
   private warm = false;
 
-  /** log when this process's event loop was blocked long enough to matter for failure detection */
+  /** report the event loop's health every second; log each stall that matters for failure detection */
   private watchStalls(): void {
-    const every = 10;
-    const limit = Math.max(30, this.opts.failoverTimeoutMs / 3);
-    let last = monoMs();
-    const t = setInterval(() => {
-      const now = monoMs();
-      if (now - last > limit) this.log.warn('event loop stalled', { ms: Math.round(now - last - every), role: this.role });
-      last = now;
-    }, every);
-    t.unref();
+    const limit = Math.max(30, Math.min(this.opts.failoverTimeoutMs, this.opts.leaseTtlMs) / 5);
+    this.loop = new LoopMonitor({
+      stallMs: limit,
+      onReport: (s) => emitHost({ t: 'loop', ...s }),
+      onStall: (ms) => this.log.warn('event loop stalled', { ms: Math.round(ms), role: this.role }),
+    });
   }
+
+  private loop: LoopMonitor | null = null;
 
   /**
    * Once per process: boot, capture and restore a throwaway machine (in the emulator thread),
@@ -293,6 +293,7 @@ export class Host implements HostContext {
 
   shutdown(): void {
     if (this.statusTimer) clearInterval(this.statusTimer);
+    this.loop?.stop();
     this.primary?.stop();
     this.backup?.stop();
     this.lease?.stop();

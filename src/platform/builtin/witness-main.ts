@@ -7,6 +7,7 @@ import { Logger } from './logger.ts';
 import { emitWitness } from './events.ts';
 import { WitnessServer } from './witness-server.ts';
 import { exitWithParent } from './parent-watch.ts';
+import { LoopMonitor } from '../loop-monitor.ts';
 
 export interface WitnessConfig {
   host: string;
@@ -31,6 +32,10 @@ server.listen().then(
   () => {
     log.info('listening', { host: cfg.host, port: cfg.port, pid: process.pid });
     emitWitness({ t: 'ready', pid: process.pid });
+    new LoopMonitor({
+      onReport: (s) => emitWitness({ t: 'loop', ...s }),
+      onStall: (ms) => log.warn('event loop stalled', { ms: Math.round(ms) }),
+    });
   },
   (err: unknown) => {
     log.error('cannot listen', { err: String(err) });

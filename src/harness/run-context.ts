@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { connectToxiproxy } from '../toxiproxy/connect.ts';
-import { platformDrivers } from './platforms.ts';
+import { closePlatforms, platformDrivers, warmPlatforms } from './platforms.ts';
 import type { PlatformFactory } from './pair.ts';
 import { StepInputError } from './params.ts';
 
@@ -29,6 +29,7 @@ export function slug(text: string): string {
 }
 
 export async function openRunContext(opts: { reportsDir?: string; seed?: number } = {}): Promise<RunContext> {
+  warmPlatforms();
   const tp = await connectToxiproxy();
   const seed = opts.seed ?? (Number(process.env.FTCHAOS_SEED) || Math.floor(Math.random() * 2 ** 31));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -72,6 +73,7 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number 
       };
     },
     async close() {
+      await closePlatforms();
       await tp.close();
     },
   };

@@ -21,8 +21,10 @@ import { spawnTsNode, type Child } from './children.ts';
 import { LineSplitter } from './lines.ts';
 import { parseEvent, type HostEvent, type HostStatusReport, type WitnessEvent } from './events.ts';
 import type { HostConfig } from './host-config.ts';
-import type { WitnessConfig } from './witness-main.ts';
+import type { WitnessConfig } from './witness-run.ts';
 import { derivePairStatus, type HostView } from './pair-status.ts';
+import { AgentPool } from './agent-pool.ts';
+import { vmThreadData } from './vm-thread.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const HOST_MAIN = path.join(HERE, 'host-main.ts');
@@ -49,6 +51,8 @@ export interface BuiltinPlatformConfig {
   solo?: boolean;
   /** how long start() may take [60000] */
   startTimeoutMs?: number;
+  /** idle, warmed-up processes to use instead of spawning (see agent-pool.ts); refilled after stop() */
+  pool?: AgentPool;
 }
 
 interface HostProc extends HostView {
@@ -292,9 +296,18 @@ export class BuiltinPlatform implements FtPlatform {
     this.changed();
   }
 
-  private startWitness(timeoutMs: number): Promise<void> {
+  /** a pooled agent configured as `config`, or a freshly spawned process */
+  private async launch(kind: 'host' | 'witness', main: string, config: HostConfig | WitnessConfig): Promise<{ child: Child }> {
+    const pool = this.cfg.pool;
+    const pooled = pool && (kind === 'witness' || pool.serves(vmThreadData(config as HostConfig))) ? await pool.take(kind) : null;
+    if (!pooled) return { child: spawnTsNode(main, [JSON.stringify(config)]) };
+    AgentPool.configure(pooled.child, config);
+    return pooled;
+  }
+
+  private async startWitness(timeoutMs: number): Promise<void> {
     const cfg: WitnessConfig = { host: this.layout.witness.host, port: this.layout.witness.port, logFile: this.files['witness.log'] };
-    const child = spawnTsNode(WITNESS_MAIN, [JSON.stringify(cfg)]);
+    const { child } = await this.launch('witness', WITNESS_MAIN, cfg);
     this.witness = { child, pid: child.pid ?? null, exited: child.then(() => undefined) };
     if (child.pid) this.allPids.push(child.pid);
     child.stderr.pipe(fs.createWriteStream(this.files['witness.stderr.log'], { flags: 'a' }));
@@ -320,6 +333,7 @@ export class BuiltinPlatform implements FtPlatform {
           }
         }
       });
+      child.stdout.resume();
       void child.then((r) => {
         clearTimeout(timer);
         if (!ready) reject(new Error(`witness exited before it was ready (exit ${r.exitCode ?? r.signal})`));
@@ -329,7 +343,7 @@ export class BuiltinPlatform implements FtPlatform {
   }
 
   /** start a host process; resolves once it listens (its ports are open) */
-  private spawnHost(name: HostName, initialRole: 'primary' | 'backup'): Promise<void> {
+  private async spawnHost(name: HostName, initialRole: 'primary' | 'backup'): Promise<void> {
     const h = this.hosts[name];
     const hc: HostConfig = {
       name,
@@ -343,7 +357,7 @@ export class BuiltinPlatform implements FtPlatform {
       ...(this.cfg.imagePath ? { imagePath: this.cfg.imagePath } : {}),
       ...(this.cfg.solo ? { solo: true } : {}),
     };
-    const child = spawnTsNode(HOST_MAIN, [JSON.stringify(hc)]);
+    const { child } = await this.launch('host', HOST_MAIN, hc);
     const incarnation = ++h.incarnations;
     h.child = child;
     h.pid = child.pid ?? null;
@@ -374,6 +388,7 @@ export class BuiltinPlatform implements FtPlatform {
           this.onHostEvent(h, e);
         }
       });
+      child.stdout.resume();
       void child.then((r) => {
         if (h.child === child) this.markDown(h, monoMs());
         const how = r.signal ?? `exit ${r.exitCode}`;
@@ -439,6 +454,8 @@ export class BuiltinPlatform implements FtPlatform {
       procs.push(this.witness.exited);
     }
     await Promise.allSettled(procs);
+    // replace the agents this pair used now, between scenarios, not while one runs
+    this.cfg.pool?.refill();
     for (const n of HOST_NAMES) {
       const h = this.hosts[n];
       if (h.alive) this.markDown(h, monoMs());

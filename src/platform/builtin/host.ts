@@ -16,7 +16,7 @@ import type { HostConfig } from './host-config.ts';
 import type { HostContext } from './host-context.ts';
 import { ConsoleLog, Logger } from './logger.ts';
 import { emitHost } from './events.ts';
-import { VmThread } from './vm-thread.ts';
+import { VmThread, vmThreadData } from './vm-thread.ts';
 import { LoopMonitor } from '../loop-monitor.ts';
 import { LeaseClient } from './lease-client.ts';
 import { ClientServer } from './client-server.ts';
@@ -45,14 +45,15 @@ export class Host implements HostContext {
   private statusTimer: NodeJS.Timeout | null = null;
   private statusQueued = false;
 
-  constructor(readonly cfg: HostConfig) {
+  constructor(readonly cfg: HostConfig, vm?: VmThread) {
     this.opts = cfg.options;
     this.log = new Logger(cfg.logFile, `host-${cfg.name}`);
     this.console = new ConsoleLog(cfg.consoleFile);
-    this.vm = new VmThread(
-      { memoryMiB: cfg.options.memoryMiB, ...(cfg.vmModule ? { vmModule: cfg.vmModule } : {}), ...(cfg.imagePath ? { imagePath: cfg.imagePath } : {}) },
-      (err) => this.fatal(err.message),
-    );
+    const data = vmThreadData(cfg);
+    this.vm = vm && vm.fits(data) ? vm : new VmThread(data);
+    if (vm && vm !== this.vm) void vm.close();
+    this.vm.onFatal = (err) => this.fatal(err.message);
+    this.warm = this.vm.isWarm;
     this.vm.onLine((line) => this.console.line('<', line));
     this.clients = new ClientServer({
       endpoint: cfg.links.client,

@@ -23,8 +23,13 @@ export class VmThread {
   private readonly ready: Promise<void>;
   private dead: Error | null = null;
   private closed = false;
+  private warming: Promise<{ ms: number }> | null = null;
+  /** warmUp() has completed */
+  isWarm = false;
+  /** the thread died (its owner logs and exits) */
+  onFatal: (err: Error) => void = () => {};
 
-  constructor(data: VmWorkerData, private readonly onFatal: (err: Error) => void) {
+  constructor(private readonly data: VmWorkerData) {
     this.worker = startTsWorker(new URL('./vm-worker.ts', import.meta.url), { ...data });
     let readyResolve!: () => void;
     this.ready = new Promise((r) => (readyResolve = r));
@@ -67,9 +72,18 @@ export class VmThread {
 
   // ------------------------------------------------------------ a running machine
 
-  /** boot, capture and restore a throwaway machine (compiles and warms the emulator) */
+  /** boot, capture and restore a throwaway machine (compiles and warms the emulator); once */
   warmUp(): Promise<{ ms: number }> {
-    return this.request('warmUp');
+    this.warming ??= this.request<{ ms: number }>('warmUp').then((r) => {
+      this.isWarm = true;
+      return r;
+    });
+    return this.warming;
+  }
+
+  /** was this thread started for these settings (memory, VM module, image)? */
+  fits(d: VmWorkerData): boolean {
+    return d.memoryMiB === this.data.memoryMiB && d.vmModule === this.data.vmModule && d.imagePath === this.data.imagePath;
   }
 
   /** boot the guest; resolves once it serves */
@@ -150,4 +164,9 @@ export class VmThread {
  */
 function exclusive(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
+}
+
+/** the emulator thread settings a host configuration asks for */
+export function vmThreadData(cfg: { options: { memoryMiB: number }; vmModule?: string; imagePath?: string }): VmWorkerData {
+  return { memoryMiB: cfg.options.memoryMiB, ...(cfg.vmModule ? { vmModule: cfg.vmModule } : {}), ...(cfg.imagePath ? { imagePath: cfg.imagePath } : {}) };
 }

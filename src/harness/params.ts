@@ -102,7 +102,7 @@ export const PAIR_OPTIONS: Record<string, { meaning: string; parse: OptionParser
     parse: (v) => ({ mode: parseChoice(v, 'mode', ['checkpoint', 'event'] as const) }),
   },
   'failover timeout': {
-    meaning: 'heartbeat silence before the backup asks the witness to go live, e.g. 150 ms (default 300 ms)',
+    meaning: 'heartbeat silence before the backup asks the witness to go live, e.g. 150 ms (default 200 ms)',
     parse: (v) => ({ failoverTimeoutMs: parsePositiveDuration(v, 'failover timeout') }),
   },
   'lease ttl': {

@@ -48,7 +48,7 @@ export interface PlatformOptions {
   fencing: FencingMode;
   /** heartbeat period on the replication link [10] */
   heartbeatIntervalMs: number;
-  /** silence on the replication link after which the backup asks the witness to go live [300] */
+  /** silence on the replication link after which the backup asks the witness to go live [200] */
   failoverTimeoutMs: number;
   /**
    * how long a lease the witness grants lasts without renewal [500]: a primary that cannot

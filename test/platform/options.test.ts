@@ -17,7 +17,7 @@ test('defaults are the documented ones', () => {
     outputCommit: true,
     fencing: 'witness',
     heartbeatIntervalMs: 10,
-    failoverTimeoutMs: 300,
+    failoverTimeoutMs: 200,
     leaseTtlMs: 500,
     memoryMiB: 16,
   });

@@ -2,8 +2,9 @@
  * A pool of idle agent processes (agent-main.ts), already loaded and — for hosts — with a
  * warmed-up emulator thread, so that starting a pair (or restarting a host) does not wait for
  * Node, tsx and v86 to start. The driver takes an agent when it has one ready (or about to be)
- * and spawns a process the ordinary way otherwise; agents are replaced after the pair that
- * used them stops, never while a scenario runs, so the refill costs no scenario CPU.
+ * and spawns a process the ordinary way otherwise. The pool keeps two pairs' worth, so the
+ * next scenario's pair is ready while the agents of the last one are replaced; agents are
+ * started at most three at a time (a 2-core machine runs a scenario beside them).
  * Idle agents are ordinary children (children.ts): killed on exit and signals, and they exit
  * by themselves when the parent's pipe closes.
  */
@@ -23,10 +24,12 @@ interface Agent {
 }
 
 export interface AgentPoolOptions {
-  /** idle host agents to keep [2] */
+  /** idle host agents to keep [4] */
   hosts?: number;
-  /** idle witness agents to keep [1] */
+  /** idle witness agents to keep [2] */
   witnesses?: number;
+  /** agents starting at the same time, at most [3] */
+  wave?: number;
   /** the emulator settings host agents warm up for (other settings spawn the ordinary way) */
   vm: VmWorkerData;
 }
@@ -34,6 +37,7 @@ export interface AgentPoolOptions {
 export class AgentPool {
   private readonly idle: Record<AgentSpec['kind'], Agent[]> = { host: [], witness: [] };
   private closed = false;
+  private starting = 0;
 
   constructor(private readonly o: AgentPoolOptions) {}
 
@@ -45,10 +49,27 @@ export class AgentPool {
   /** start agents until the pool is full */
   refill(): void {
     if (this.closed) return;
-    const want = { host: this.o.hosts ?? 2, witness: this.o.witnesses ?? 1 };
-    for (const kind of ['witness', 'host'] as const) {
-      while (this.idle[kind].length < want[kind]) this.idle[kind].push(this.spawn(kind));
+    const want = { host: this.o.hosts ?? 4, witness: this.o.witnesses ?? 2 };
+    const wave = this.o.wave ?? 3;
+    while (this.starting < wave) {
+      const kind = this.nextMissing(want);
+      if (!kind) return;
+      this.idle[kind].push(this.spawn(kind));
     }
+  }
+
+  /** the first agent missing in the order witness, host, host, witness, host, host, … (one pair's worth at a time) */
+  private nextMissing(want: Record<AgentSpec['kind'], number>): AgentSpec['kind'] | null {
+    const seen = { host: 0, witness: 0 };
+    for (let i = 0; seen.host < want.host || seen.witness < want.witness; i++) {
+      const kind = i % 3 === 0 ? 'witness' : 'host';
+      if (seen[kind] >= want[kind]) {
+        seen[kind]++;
+        continue;
+      }
+      if (++seen[kind] > this.idle[kind].length) return kind;
+    }
+    return null;
   }
 
   /**
@@ -84,6 +105,7 @@ export class AgentPool {
   private spawn(kind: AgentSpec['kind']): Agent {
     const spec: AgentSpec = kind === 'host' ? { kind, vm: this.o.vm } : { kind };
     const child = spawnTsNode(AGENT_MAIN, [JSON.stringify(spec)]);
+    this.starting++;
     const ready = new Promise<boolean>((resolve) => {
       const lines = new LineSplitter();
       const onData = (chunk: Buffer): void => {
@@ -97,6 +119,10 @@ export class AgentPool {
       };
       child.stdout.on('data', onData);
       void child.then(() => resolve(false));
+    });
+    void ready.then(() => {
+      this.starting--;
+      this.refill();
     });
     // an agent that died while idle is simply not used
     child.stderr.resume();

@@ -11,7 +11,7 @@ export const DEFAULT_OPTIONS: Readonly<PlatformOptions> = Object.freeze({
   outputCommit: true,
   fencing: 'witness',
   heartbeatIntervalMs: 10,
-  failoverTimeoutMs: 300,
+  failoverTimeoutMs: 200,
   leaseTtlMs: 500,
   memoryMiB: 16,
 });

@@ -11,10 +11,12 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   toxiproxy: async () => (await import('./toxiproxy.ts')).command,
+  report: async () => (await import('./report.ts')).command,
 };
 
 const SUMMARIES: Record<string, string> = {
   toxiproxy: 'run the embedded Toxiproxy-compatible server',
+  report: 'build the Allure HTML report (trend from the previous report)',
 };
 
 export function usage(): string {

@@ -57,7 +57,7 @@ test('a QA repository: pack, install, init, run the smoke feature, find the repo
     assert.ok(view.steps.length > 5);
     for (const s of view.steps) assert.match(s.definitions.join(), /^node_modules\/ftchaos\/steps\/[a-z]+\.steps\.ts:\d+$/, s.text);
 
-    const run = await sh('npx', ['--no', 'cucumber-js', '--profile', 'smoke'], qa, 240_000);
+    const run = await sh('npm', ['run', 'chaos:smoke'], qa, 240_000); // the script init added: cucumber-js --profile smoke
     assert.equal(run.exitCode, 0, run.all);
     assert.match(run.all, /1 scenario \(1 passed\)/);
     for (const f of ['cucumber.html', 'junit.xml', 'cucumber.ndjson', 'verdicts.txt', 'allure-results/environment.properties', 'allure-results/categories.json']) {
@@ -79,7 +79,7 @@ test('a QA repository: pack, install, init, run the smoke feature, find the repo
       t.diagnostic('no Java: the Allure HTML report is not built');
       return;
     }
-    const report = await sh('npx', ['--no', 'ftchaos', 'report'], qa, 120_000);
+    const report = await sh('npm', ['run', 'chaos:report'], qa, 120_000); // ftchaos report
     assert.equal(report.exitCode, 0, report.all);
     assert.ok(existsSync(join(qa, 'reports/allure-report/index.html')));
   } finally {

@@ -4,12 +4,12 @@
  * the hosts, "the client link to the primary" the proxy clients use to reach today's primary.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { Then, When } from '@cucumber/cucumber';
 import { checkCommitGrowth, checkCommitLatency, replicationBandwidth } from '../src/check/index.ts';
 import { faultSchedule, parseFaultKinds } from '../src/faults/schedule.ts';
 import { StepInputError } from '../src/harness/params.ts';
 import { runFaultSchedule } from '../src/harness/random-faults.ts';
 import { judge } from '../src/harness/verdicts.ts';
-import { step, type StepDef } from './support/define.ts';
 import type { FtWorld } from './support/world.ts';
 
 const LONG = 10 * 60_000;
@@ -35,108 +35,106 @@ async function randomFaults(world: FtWorld, kinds: string, name: string, every: 
   await runFaultSchedule(pair, schedule);
 }
 
-export default [
-  step('When', 'the replication link of {string} is partitioned', 'drops all bytes both ways between the hosts (silence, no reset) until the network heals',
-    async function (name: string) {
-      await this.pair(name).linkFaults.partitionReplication();
-    }),
+/** drops all bytes both ways between the hosts (silence, no reset) until the network heals */
+When('the replication link of {string} is partitioned', async function (this: FtWorld, name: string) {
+  await this.pair(name).linkFaults.partitionReplication();
+});
 
-  step('When', 'the replication link of {string} is partitioned for {duration}', 'partitions the replication link, waits that long, then heals only that partition',
-    async function (name: string, ms: number) {
-      const lf = this.pair(name).linkFaults;
-      const g = await lf.partitionReplication();
-      await delay(positive(ms, 'partition length'));
-      await lf.end(g);
-    }, LONG + 60_000),
+/** partitions the replication link, waits that long, then heals only that partition */
+When('the replication link of {string} is partitioned for {duration}', { timeout: LONG + 60_000 }, async function (this: FtWorld, name: string, ms: number) {
+  const lf = this.pair(name).linkFaults;
+  const g = await lf.partitionReplication();
+  await delay(positive(ms, 'partition length'));
+  await lf.end(g);
+});
 
-  step('When', 'the replication link of {string} is partitioned from primary to backup', 'stops only the bytes the current primary sends to the backup (checkpoints, heartbeats); acks still flow back',
-    async function (name: string) {
-      await this.pair(name).linkFaults.partitionReplicationOneWay();
-    }),
+/** stops only the bytes the current primary sends to the backup (checkpoints, heartbeats); acks still flow back */
+When('the replication link of {string} is partitioned from primary to backup', async function (this: FtWorld, name: string) {
+  await this.pair(name).linkFaults.partitionReplicationOneWay();
+});
 
-  step('When', 'the primary of {string} is isolated', 'cuts the current primary from the backup, the witness and the clients',
-    async function (name: string) {
-      await this.pair(name).isolatePrimary();
-    }),
+/** cuts the current primary from the backup, the witness and the clients */
+When('the primary of {string} is isolated', async function (this: FtWorld, name: string) {
+  await this.pair(name).isolatePrimary();
+});
 
-  step('When', 'the client link to the primary of {string} is partitioned', 'cuts the clients from the current primary only; replication and witness links stay up',
-    async function (name: string) {
-      await this.pair(name).partitionClientLinkOfPrimary();
-    }),
+/** cuts the clients from the current primary only; replication and witness links stay up */
+When('the client link to the primary of {string} is partitioned', async function (this: FtWorld, name: string) {
+  await this.pair(name).partitionClientLinkOfPrimary();
+});
 
-  step('When', '{duration} of latency with {duration} jitter is/are added to the replication link of {string}', 'delays the bytes the primary sends to the backup by latency ± jitter (acks return undelayed: the commit round trip grows by the latency)',
-    async function (latency: number, jitter: number, name: string) {
-      if (jitter > latency) throw new StepInputError(`jitter ${jitter} ms is larger than the latency ${latency} ms; allowed: at most the latency`);
-      await this.pair(name).linkFaults.latencyOnReplication(latency, jitter);
-    }),
+/** delays the bytes the primary sends to the backup by latency ± jitter (acks return undelayed: the commit round trip grows by the latency) */
+When('{duration} of latency with {duration} jitter is/are added to the replication link of {string}', async function (this: FtWorld, latency: number, jitter: number, name: string) {
+  if (jitter > latency) throw new StepInputError(`jitter ${jitter} ms is larger than the latency ${latency} ms; allowed: at most the latency`);
+  await this.pair(name).linkFaults.latencyOnReplication(latency, jitter);
+});
 
-  step('When', 'the replication link of {string} is limited to {rate}', 'limits the bytes the primary sends to the backup (the checkpoint stream) to that bandwidth',
-    async function (name: string, rateKBps: number) {
-      await this.pair(name).linkFaults.bandwidthOnReplication(rateKBps);
-    }),
+/** limits the bytes the primary sends to the backup (the checkpoint stream) to that bandwidth */
+When('the replication link of {string} is limited to {rate}', async function (this: FtWorld, name: string, rateKBps: number) {
+  await this.pair(name).linkFaults.bandwidthOnReplication(rateKBps);
+});
 
-  step('When', 'the replication link of {string} flaps every {duration} for {duration}', 'partitions and heals the replication link in turn, each state lasting the given period, for that long',
-    async function (name: string, every: number, total: number) {
-      positive(every, 'flap period');
-      positive(total, 'flapping time');
-      const lf = this.pair(name).linkFaults;
-      const end = performance.now() + total;
-      while (performance.now() < end) {
-        const g = await lf.partitionReplication();
-        await delay(Math.min(every, Math.max(0, end - performance.now())));
-        await lf.end(g);
-        if (performance.now() >= end) break;
-        await delay(Math.min(every, Math.max(0, end - performance.now())));
-      }
-    }, LONG + 60_000),
+/** partitions and heals the replication link in turn, each state lasting the given period, for that long */
+When('the replication link of {string} flaps every {duration} for {duration}', { timeout: LONG + 60_000 }, async function (this: FtWorld, name: string, every: number, total: number) {
+  positive(every, 'flap period');
+  positive(total, 'flapping time');
+  const lf = this.pair(name).linkFaults;
+  const end = performance.now() + total;
+  while (performance.now() < end) {
+    const g = await lf.partitionReplication();
+    await delay(Math.min(every, Math.max(0, end - performance.now())));
+    await lf.end(g);
+    if (performance.now() >= end) break;
+    await delay(Math.min(every, Math.max(0, end - performance.now())));
+  }
+});
 
-  step('When', 'the network heals', 'removes every toxic of every pair of the scenario and re-enables their proxies',
-    async function () {
-      for (const p of this.rt.pairs.values()) await p.linkFaults.healAll();
-      this.rt.recorder.mark('network healed');
-    }),
+/** removes every toxic of every pair of the scenario and re-enables their proxies */
+When('the network heals', async function (this: FtWorld) {
+  for (const p of this.rt.pairs.values()) await p.linkFaults.healAll();
+  this.rt.recorder.mark('network healed');
+});
 
-  step('When', 'random faults \\({faultKinds}\\) hit {string} every {duration} for {duration} with seed {int}', 'plays a seeded schedule of those fault kinds (crash, hang, partition, latency), one per interval, each healed in time; same seed, same schedule',
-    async function (kinds: string, name: string, every: number, total: number, seed: number) {
-      await randomFaults(this, kinds, name, every, total, seed);
-    }, LONG + 120_000),
+/** plays a seeded schedule of those fault kinds (crash, hang, partition, latency), one per interval, each healed in time; same seed, same schedule */
+When('random faults {faultKinds} hit {string} every {duration} for {duration} with seed {int}', { timeout: LONG + 120_000 }, async function (this: FtWorld, kinds: string, name: string, every: number, total: number, seed: number) {
+  await randomFaults(this, kinds, name, every, total, seed);
+});
 
-  step('When', 'random faults \\({faultKinds}\\) hit {string} every {duration} for {duration}', 'the same with the run\'s seed (world parameter "seed", else drawn at random and shown in the report): replay with --world-parameters \'{"seed":N}\'',
-    async function (kinds: string, name: string, every: number, total: number) {
-      await randomFaults(this, kinds, name, every, total, this.rt.config.seed);
-    }, LONG + 120_000),
+/** the same with the run's seed (world parameter "seed", else drawn at random and shown in the report): replay with --world-parameters '{"seed":N}' */
+When('random faults {faultKinds} hit {string} every {duration} for {duration}', { timeout: LONG + 120_000 }, async function (this: FtWorld, kinds: string, name: string, every: number, total: number) {
+  await randomFaults(this, kinds, name, every, total, this.rt.config.seed);
+});
 
-  step('Then', 'the commit latency of {string} stays below {duration} at the 99th percentile', 'the p99 of acknowledged write latency (invoke to ok) is below that',
-    async function (name: string, limitMs: number) {
-      this.pair(name);
-      judge(this.rt, name, 'commit latency', checkCommitLatency(this.rt.recorder.events, { limitMs, percentile: 0.99 }));
-    }),
+/** the p99 of acknowledged write latency (invoke to ok) is below that */
+Then('the commit latency of {string} stays below {duration} at the 99th percentile', async function (this: FtWorld, name: string, limitMs: number) {
+  this.pair(name);
+  judge(this.rt, name, 'commit latency', checkCommitLatency(this.rt.recorder.events, { limitMs, percentile: 0.99 }));
+});
 
-  step('Then', 'the commit latency of {string} grows by about {duration} while the latency lasts', 'median write latency during latency faults minus without faults is that much, ± half of it (or ± two epochs, whichever is more)',
-    async function (name: string, expectedMs: number) {
-      const epoch = this.pair(name).options.checkpointIntervalMs ?? 25;
-      await this.rt.settle(name);
-      judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.recorder.events, { fault: 'latency', expectedMs, toleranceMs: Math.max(expectedMs / 2, 2 * epoch) }));
-    }, 60_000),
+/** median write latency during latency faults minus without faults is that much, ± half of it (or ± two epochs, whichever is more) */
+Then('the commit latency of {string} grows by about {duration} while the latency lasts', { timeout: 60_000 }, async function (this: FtWorld, name: string, expectedMs: number) {
+  const epoch = this.pair(name).options.checkpointIntervalMs ?? 25;
+  await this.rt.settle(name);
+  judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.recorder.events, { fault: 'latency', expectedMs, toleranceMs: Math.max(expectedMs / 2, 2 * epoch) }));
+});
 
-  step('Then', 'the commit latency of {string} grows while the bandwidth is limited', 'median write latency during bandwidth limits is higher than without faults (checkpoints back up)',
-    async function (name: string) {
-      this.pair(name);
-      await this.rt.settle(name);
-      judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.recorder.events, { fault: 'bandwidth' }));
-    }, 60_000),
+/** median write latency during bandwidth limits is higher than without faults (checkpoints back up) */
+Then('the commit latency of {string} grows while the bandwidth is limited', { timeout: 60_000 }, async function (this: FtWorld, name: string) {
+  this.pair(name);
+  await this.rt.settle(name);
+  judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.recorder.events, { fault: 'bandwidth' }));
+});
 
-  step('Then', 'the replication bandwidth of {string} is reported', 'the replication throughput over time (from the platform\'s figures, plotted in network.svg): mean and peak KB/s; fails when no checkpoint bytes flowed',
-    async function (name: string) {
-      this.pair(name);
-      const [bw] = replicationBandwidth(this.rt.recorder.events, { pair: name });
-      const ok = !!bw && bw.bytes > 0 && bw.meanKBps !== null;
-      judge(this.rt, name, 'replication bandwidth', {
-        checker: 'replication-bandwidth', ok, ...(ok ? {} : { category: 'Harness error' as const }),
-        summary: ok
-          ? `replication ${bw!.meanKBps!.toFixed(0)} KB/s mean, ${(bw!.peakKBps ?? 0).toFixed(0)} KB/s peak, ${(bw!.bytes / 1000).toFixed(0)} KB over ${(bw!.measuredMs / 1000).toFixed(1)} s`
-          : 'the platform reported no replicated bytes',
-        figures: { meanKBps: bw?.meanKBps ?? null, peakKBps: bw?.peakKBps ?? null, bytes: bw?.bytes ?? 0, counterResets: bw?.resets ?? 0 },
-      });
-    }),
-] satisfies StepDef[];
+/** the replication throughput over time (from the platform's figures, plotted in network.svg): mean and peak KB/s; fails when no checkpoint bytes flowed */
+Then('the replication bandwidth of {string} is reported', async function (this: FtWorld, name: string) {
+  this.pair(name);
+  const [bw] = replicationBandwidth(this.rt.recorder.events, { pair: name });
+  const ok = !!bw && bw.bytes > 0 && bw.meanKBps !== null;
+  judge(this.rt, name, 'replication bandwidth', {
+    checker: 'replication-bandwidth', ok, ...(ok ? {} : { category: 'Harness error' as const }),
+    summary: ok
+      ? `replication ${bw!.meanKBps!.toFixed(0)} KB/s mean, ${(bw!.peakKBps ?? 0).toFixed(0)} KB/s peak, ${(bw!.bytes / 1000).toFixed(0)} KB over ${(bw!.measuredMs / 1000).toFixed(1)} s`
+      : 'the platform reported no replicated bytes',
+    figures: { meanKBps: bw?.meanKBps ?? null, peakKBps: bw?.peakKBps ?? null, bytes: bw?.bytes ?? 0, counterResets: bw?.resets ?? 0 },
+  });
+});

@@ -1,24 +1,18 @@
 /**
- * The one file cucumber imports for the step vocabulary: registers the parameter types, the
- * World, the hooks and every step list. The step files themselves stay plain data.
+ * The one file cucumber imports for the step vocabulary (`import` in cucumber.json, also for
+ * a QA team's own repository): the World, the default timeout, the hooks, the parameter
+ * types and every step file, in catalog order. Each step file defines its steps with
+ * cucumber's own `Given`/`When`/`Then`, which the editor's language service reads.
  */
-import { defineParameterType, Given, setDefaultTimeout, setWorldConstructor, Then, When } from '@cucumber/cucumber';
+import { setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
 import { FtWorld } from './support/world.ts';
-import { parameterTypes } from './support/parameter-types.ts';
-import { allSteps } from './catalog.ts';
 import './support/hooks.ts';
-
-const KEYWORDS = { Given, When, Then };
+import './support/parameter-types.ts';
+import './pair.steps.ts';
+import './faults.steps.ts';
+import './network.steps.ts';
+import './checks.steps.ts';
 
 setWorldConstructor(FtWorld);
 // long enough for a pair to boot on a slow machine; waiting steps set their own
 setDefaultTimeout(30_000);
-
-for (const p of parameterTypes) {
-  defineParameterType({ name: p.name, regexp: p.regexp, transformer: p.transformer, useForSnippets: false });
-}
-for (const s of allSteps) {
-  const define = KEYWORDS[s.keyword];
-  if (s.timeoutMs) define(s.pattern, { timeout: s.timeoutMs }, s.fn);
-  else define(s.pattern, s.fn);
-}

@@ -11,10 +11,14 @@ export interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   toxiproxy: async () => (await import('./toxiproxy.ts')).command,
+  init: async () => (await import('./init.ts')).command,
+  report: async () => (await import('./report.ts')).command,
 };
 
 const SUMMARIES: Record<string, string> = {
   toxiproxy: 'run the embedded Toxiproxy-compatible server',
+  init: 'scaffold a QA repository: features/, cucumber.json, platform choice, CI workflow',
+  report: 'build the Allure HTML report (trend from the previous report)',
 };
 
 export function usage(): string {

@@ -3,12 +3,14 @@
  * runtime per scenario, always torn down in After — on success, failure and timeout — with
  * its evidence attached to the report.
  */
+import { writeFileSync } from 'node:fs';
 import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
 import { openRunContext, type RunContext } from '../../src/harness/run-context.ts';
 import { ScenarioRuntime } from '../../src/harness/scenario.ts';
 import { collectEvidence } from '../../src/harness/evidence.ts';
 import { writeAllureRunFiles } from '../../src/harness/allure-files.ts';
 import { VerdictFailure } from '../../src/harness/verdicts.ts';
+import { allureExecutor } from '../../src/report/allure-executor.ts';
 import type { FtWorld } from './world.ts';
 
 let run: RunContext | null = null;
@@ -60,5 +62,7 @@ AfterAll({ timeout: 60_000 }, async function () {
   run = null;
   if (!r) return;
   writeAllureRunFiles('reports/allure-results', r.environment());
+  const executor = allureExecutor(process.env);
+  if (executor) writeFileSync('reports/allure-results/executor.json', JSON.stringify(executor, null, 2) + '\n');
   await r.close();
 });

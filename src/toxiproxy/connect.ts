@@ -1,13 +1,13 @@
 /**
  * The harness's way to a Toxiproxy: the external server named by TOXIPROXY_URL when set
  * (checked reachable, with a clear error naming the URL), otherwise the embedded server
- * started on a free loopback port. The client it returns remembers every proxy created
+ * started on a free loopback port in a worker thread of its own. The client it returns remembers every proxy created
  * through it; cleanup() deletes those (and only those), then stops the embedded server if
  * this connection started it.
  */
 import { Toxiproxy, type ICreateProxyBody, type Proxy } from 'toxiproxy-node-client';
 import type { IPopulateProxiesBody } from 'toxiproxy-node-client/dist/interfaces.js';
-import { startToxiproxyServer, type ToxiproxyServer } from './server.ts';
+import { startToxiproxyThread, type ThreadedToxiproxy } from './server-thread.ts';
 
 export interface ConnectOptions {
   /** Server URL; default process.env.TOXIPROXY_URL; unset or empty = embedded server. */
@@ -81,13 +81,14 @@ async function checkReachable(url: string, timeoutMs: number, source: string): P
 
 export async function connectToxiproxy(options: ConnectOptions = {}): Promise<ToxiproxyConnection> {
   const raw = options.url ?? process.env.TOXIPROXY_URL ?? '';
-  let server: ToxiproxyServer | null = null;
+  let server: ThreadedToxiproxy | null = null;
   let url: string;
   if (raw.trim() !== '') {
     url = normaliseUrl(raw.trim());
     await checkReachable(url, options.timeoutMs ?? 5000, options.url !== undefined ? 'given URL' : 'TOXIPROXY_URL');
   } else {
-    server = await startToxiproxyServer({ host: '127.0.0.1', port: 0, proxyMetrics: options.proxyMetrics });
+    // in a thread of its own: the links must not stall when the harness's loop does
+    server = await startToxiproxyThread({ host: '127.0.0.1', port: 0, proxyMetrics: options.proxyMetrics });
     url = server.url;
   }
   const makeScope = (): ToxiproxyScope => {

@@ -161,7 +161,9 @@ export class LeaseClient {
       this.term = reply.term;
       this.extend(sentAt);
       this.startRenewing();
-      this.o.log.info('lease acquired', { mode, term: reply.term });
+      this.o.log.info('lease acquired', { mode, term: reply.term, replyMs: Math.round(monoMs() - sentAt) });
+      // a slow reply leaves little of the lease: renew at once rather than at the next tick
+      if (this.validUntil - monoMs() < this.o.ttlMs / 2) this.renewNow();
     }
     return reply;
   }

@@ -212,7 +212,6 @@ export class PrimaryRole {
     this.standbyRegistered = false;
     this.dialFailures = 0;
     this.fullPending = true;
-    if (this.ctx.opts.outputCommit) this.gate.hold();
     const t = monoMs();
     // the emulator thread captures (it takes a while for many MiB); this loop goes on with
     // heartbeats and lease renewals meanwhile
@@ -222,6 +221,10 @@ export class PrimaryRole {
         this.fullPending = false;
         const ep = this.epoch++;
         this.fullEpoch = ep;
+        // output of the epochs after the full state waits for the backup from now on; what
+        // came before it is in the full state (and the backup cannot take over before it
+        // holds it): holding it too would only stall clients while a flapping link resyncs
+        if (this.ctx.opts.outputCommit) this.gate.hold();
         const n = link.send(FrameType.FULL, epochHeader(ep, c.time), c.bytes);
         this.lastSentEpoch = ep;
         this.noteCheckpoint(c.time, n);

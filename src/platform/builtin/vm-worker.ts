@@ -25,6 +25,8 @@ let store: Checkpoint | null = null;
 let storeSeq = 0;
 let spare: { seq: number; vm: Promise<Vm> } | null = null;
 let prewarming: Promise<void> | null = null;
+/** a machine is prepared for the next restoreVm() (which uses it up) */
+let prewarmed = false;
 
 const config = (): VmConfig => ({
   memoryMiB: data.memoryMiB,
@@ -60,8 +62,11 @@ function dropSpare(): void {
 /** keep one machine prepared for the next restore (if the VM layer can) */
 function prewarm(m: VmModule): void {
   const p = (m as VmModule & { prewarmVm?: (c: VmConfig) => Promise<void> }).prewarmVm;
-  if (!p || prewarming) return;
+  if (!p || prewarming || prewarmed) return;
   prewarming = p(cfg())
+    .then(() => {
+      prewarmed = true;
+    })
     .catch(() => {})
     .finally(() => {
       prewarming = null;
@@ -87,6 +92,7 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
       const v = await m.bootVm(cfg());
       const cp = v.captureFull();
       v.destroy();
+      prewarmed = false;
       const again = await m.restoreVm(cp, cfg());
       again.destroy();
       prewarm(m);
@@ -140,6 +146,7 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
       dropSpare();
       storeSeq++;
       store = null;
+      prewarm(m); // a new backup role: nothing is urgent yet
       return {};
     case 'prepareSpare': {
       if (!store) throw new Error('no checkpoint to restore');
@@ -147,13 +154,14 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
       dropSpare();
       const t0 = monoMs();
       const seq = storeSeq;
+      prewarmed = false;
       const p = m.restoreVm(store, cfg()).then((v) => {
         v.pause();
         return v;
       });
       spare = { seq, vm: p };
+      // (no prewarm here: its work would hold up a goLive that may follow at once)
       await p;
-      prewarm(m);
       return { result: { ms: monoMs() - t0 } };
     }
     case 'goLive': {
@@ -175,6 +183,7 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
         s?.vm.then((x) => x.destroy(), () => {});
       }
       const spareUsed = v !== null;
+      if (!v) prewarmed = false;
       v ??= await m.restoreVm(store, cfg());
       dropVm();
       run(v);

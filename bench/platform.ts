@@ -4,8 +4,10 @@
  *   - guest WORK progress with FT / without FT at 25 ms epochs
  *   - commit latency p50/p99 with FT vs a lone unprotected VM (same client path)
  *   - client-seen outage over >= 20 primary kills (kill -> first successful write on the new primary)
- * Targets (issue 3): outage p50 <= 150 ms, p99 <= 300 ms; progress ratio >= 0.90;
- * >= 100 checkpoints/s at 10 ms; commit latency p50 <= epoch + 5 ms.
+ *   - pair boot to "protected": from the agent pool (as the harness does) vs spawning every
+ *     process (the baseline, same run)
+ * Targets (issues 3, 9): outage p50 <= 150 ms, p99 <= 300 ms; progress ratio >= 0.90;
+ * >= 100 checkpoints/s at 10 ms; commit latency p50 <= epoch + 5 ms; pair boot <= 500 ms.
  *
  *   npm run bench:platform     (env: FTCHAOS_BENCH_KILLS=20; FTCHAOS_BENCH_VM=fake for the stand-in guest;
  *                               FTCHAOS_KEEP_LOGS=1 keeps the host logs; on failure they are kept anyway)
@@ -17,6 +19,7 @@ import { BuiltinPlatform, directLayout, type BuiltinPlatformConfig } from '../sr
 import type { HostName, PlatformOptions } from '../src/platform/types.ts';
 import { monoMs } from '../src/platform/types.ts';
 import { KvConn, awaitGone, sleep } from '../test/platform/support.ts';
+import { AgentPool } from '../src/platform/builtin/agent-pool.ts';
 
 const KILLS = Number(process.env.FTCHAOS_BENCH_KILLS ?? 20);
 const VM_MODULE = process.env.FTCHAOS_BENCH_VM === 'fake' ? new URL('../test/platform/fake-vm.ts', import.meta.url).pathname : undefined;
@@ -151,6 +154,32 @@ async function main(): Promise<void> {
     console.log(l);
   };
 
+  // 0. pair boot to protected: spawned (baseline) vs from the agent pool
+  const BOOTS = Number(process.env.FTCHAOS_BENCH_BOOTS ?? 10);
+  const bootOnce = async (name: string, extra: Partial<BuiltinPlatformConfig>): Promise<number> => {
+    const t0 = monoMs();
+    const p = await pair(name, {}, extra);
+    const ms = monoMs() - t0;
+    await done(p);
+    return ms;
+  };
+  const cold: number[] = [];
+  for (let i = 0; i < 3; i++) cold.push(await bootOnce(`boot-cold${i}`, {}));
+  const pool = new AgentPool({ vm: { memoryMiB: 16 } });
+  const pooled: number[] = [];
+  try {
+    pool.refill();
+    for (let i = 0; i < BOOTS; i++) {
+      // as between two scenarios: the pool refills (after stop) while the next pair boots
+      await sleep(1500);
+      pooled.push(await bootOnce(`boot-pool${i}`, { pool }));
+    }
+  } finally {
+    await pool.close();
+  }
+  row(`pair boot to protected, agent pool (${BOOTS}) p50`, `${f1(pct(pooled, 50))} ms (max ${f1(Math.max(...pooled))})`, `target <= 500: ${verdict(pct(pooled, 50) <= 500)}`);
+  row(`pair boot to protected, spawning (3) p50`, `${f1(pct(cold, 50))} ms (max ${f1(Math.max(...cold))})`, `baseline; pool ${(pct(cold, 50) / pct(pooled, 50)).toFixed(1)}x faster`);
+
   // 1. checkpoint rate and delta size, idle guest
   for (const iv of [10, 25]) {
     const p = await pair(`cp${iv}`, { checkpointIntervalMs: iv });
@@ -214,9 +243,9 @@ async function cleanup(): Promise<void> {
 }
 
 const watchdog = setTimeout(() => {
-  console.error('bench took longer than 180 s: giving up');
+  console.error('bench took longer than 300 s: giving up');
   void cleanup().finally(() => process.exit(2));
-}, 180_000);
+}, 300_000);
 
 main()
   .then(cleanup, async (err: unknown) => {

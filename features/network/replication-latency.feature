@@ -39,4 +39,5 @@ Feature: Latency and bandwidth limits on the replication link
     And 4 clients write to "kv" continuously
     When 2 seconds pass
     Then the commit latency of "kv" stays below 200 ms at the 99th percentile
+    And the primary of "kv" keeps serving
     And the replication bandwidth of "kv" is reported

@@ -268,3 +268,65 @@ export function perTestServer(use: (res: Resources, server: ToxiproxyServer) => 
     await assertNoOpenSockets();
   });
 }
+
+export interface RawResponse {
+  /** 0 when nothing came back */
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** how the connection ended: 'end' (FIN), 'error:<code>' (e.g. ECONNRESET) */
+  how: string;
+  /** ms from the first byte sent to the end of the connection */
+  ms: number;
+}
+
+/**
+ * Send `request` (bytes as given, nothing added) on a fresh connection to the API and
+ * collect everything until the server ends the connection. `more` is called once the
+ * request is written, for requests sent in parts.
+ */
+export async function rawHttp(
+  server: { port: number },
+  request: string | Buffer,
+  more?: (s: Socket) => void | Promise<void>,
+): Promise<RawResponse> {
+  const s = connect({ host: '127.0.0.1', port: server.port });
+  await once(s, 'connect');
+  const t0 = performance.now();
+  const ending = readToEnd(s);
+  s.on('error', () => {});
+  s.write(request);
+  if (more) await more(s);
+  const end = await ending;
+  s.destroy();
+  const text = end.data.toString('latin1');
+  const split = text.indexOf('\r\n\r\n');
+  const head = split < 0 ? text : text.slice(0, split);
+  const lines = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
+  return { status: m ? Number(m[1]) : 0, headers, body: split < 0 ? '' : text.slice(split + 4), how: end.how, ms: end.at - t0 };
+}
+
+/** One GET /version on a fresh connection (Connection: close); resolves with its duration in ms. */
+export async function timeVersion(server: { port: number }): Promise<number> {
+  const r = await rawHttp(server, 'GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(r.status, 200, `GET /version: ${r.status} ${r.body}`);
+  return r.ms;
+}
+
+/** Seeded PRNG (mulberry32): the same seed gives the same sequence. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

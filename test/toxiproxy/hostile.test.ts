@@ -385,6 +385,10 @@ describe('8. error codes', { timeout: 150_000 }, () => {
     const browser = await rawHttp(server, 'FOO /proxies HTTP/1.1\r\nHost: x\r\nUser-Agent: Mozilla/5.0\r\n\r\n');
     assert.equal(browser.status, 403);
     assert.equal(browser.body, 'User agent not allowed\n');
+    // Pipelined behind a good request: answered after it, in order.
+    const piped = await rawHttp(server, 'GET /version HTTP/1.1\r\nHost: x\r\n\r\nFOO /proxies HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.equal(piped.status, 200);
+    assert.match(piped.body, /^\{"version": "2\.12\.0"\}\nHTTP\/1\.1 405 Method Not Allowed\r\n/);
     const garbage = await rawHttp(server, '\x01\x02 nonsense\r\n\r\n');
     assert.equal(garbage.status, 400);
     assert.equal((await api(server, 'GET', '/version')).status, 200, 'the server is fine after all that');

@@ -1,4 +1,4 @@
-/** Pure pieces: slicing, addresses, request ids, JSON scanning, toxicity, metrics text. */
+/** Pure pieces: slicing, addresses, request ids, JSON parsing, toxicity, metrics text, long timers. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { performance } from 'node:perf_hooks';
@@ -8,6 +8,7 @@ import { rollToxicity } from '../../src/toxiproxy/link.ts';
 import { ProxyMetrics } from '../../src/toxiproxy/metrics.ts';
 import { newRequestId } from '../../src/toxiproxy/request-id.ts';
 import { sliceSizes } from '../../src/toxiproxy/toxics/slicer.ts';
+import { MAX_TIMER_MS, setLongTimeout } from '../../src/toxiproxy/toxics/long-timeout.ts';
 
 test('sliceSizes: every slice at most average + variation, summing to the whole', () => {
   for (const [size, avg, v] of [
@@ -119,4 +120,35 @@ test('metrics text: labels sorted, series sorted, nothing before the first conne
   const off = new ProxyMetrics(false);
   off.counters('p', 'a', 'b', 'upstream').sent.value++;
   assert.equal(off.render(), '');
+});
+
+test('setLongTimeout: past the largest Node timer it hops instead of overflowing; clear() and Infinity hold nothing', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  try {
+    // Hops of 20 ms make a 100 ms wait: it fires once, not before it is due.
+    const t0 = performance.now();
+    let fired = 0;
+    await new Promise<void>((resolve) => setLongTimeout(() => (fired++, resolve()), 100, 20));
+    assert.ok(performance.now() - t0 >= 99, `fired after ${performance.now() - t0} ms`);
+    assert.equal(fired, 1);
+    // The real limit: one timer, no warning, cleared at once.
+    const long = setLongTimeout(() => assert.fail('must not fire'), MAX_TIMER_MS + 1);
+    assert.equal(timers(), before + 1);
+    long.clear();
+    const never = setLongTimeout(() => assert.fail('must not fire'), Infinity);
+    assert.equal(timers(), before, 'Infinity holds no timer');
+    never.clear();
+    const cleared = setLongTimeout(() => assert.fail('cleared, must not fire'), 30, 10);
+    cleared.clear();
+    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+  assert.equal(timers(), before);
 });

@@ -20,27 +20,36 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_HTTP_REQUEST_TIMEOUT: 408,
 };
 
+function refuse(err: ClientError, socket: Socket, pathKnown: (path: string) => boolean): void {
+  if (err.code === 'HPE_INVALID_METHOD' && err.rawPacket) {
+    const req = readRawRequest(err.rawPacket, err.bytesParsed ?? 0);
+    if (req) {
+      replyNoHandler(socket, req, pathKnown);
+      return;
+    }
+  }
+  const status = (err.code && STATUS_BY_CODE[err.code]) || 400;
+  replyRaw(socket, status, status === 400 ? '400 Bad Request' : '');
+}
+
 export function installRefusals(
   http: Server,
   pathKnown: (path: string) => boolean,
   handle: (req: IncomingMessage, res: ServerResponse) => void,
 ): void {
   http.on('clientError', (err: ClientError, socket: Socket) => {
-    // A reply already under way (e.g. the timeout hit a request being answered): just close.
-    const current = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || current?.headersSent) {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    if (err.code === 'HPE_INVALID_METHOD' && err.rawPacket) {
-      const req = readRawRequest(err.rawPacket, err.bytesParsed ?? 0);
-      if (req) {
-        replyNoHandler(socket, req, pathKnown);
-        return;
-      }
+    // A request before this one (pipelined) is still being answered: reply after it, in order.
+    const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (current && !current.writableFinished) {
+      if (current.headersSent && err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.destroy();
+      else current.once('finish', () => refuse(err, socket, pathKnown));
+      return;
     }
-    const status = (err.code && STATUS_BY_CODE[err.code]) || 400;
-    replyRaw(socket, status, status === 400 ? '400 Bad Request' : '');
+    refuse(err, socket, pathKnown);
   });
 
   http.on('connect', (req: IncomingMessage, socket: Socket) => {

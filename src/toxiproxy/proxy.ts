@@ -101,7 +101,7 @@ export class Proxy implements ToxicObserver {
       return;
     }
     const sameAddress = this.enabled && joinHostPort(bindHost, port) === this.listen;
-    let server: Server | null = null;
+    let server: Bound | null = null;
     if (!sameAddress) {
       try {
         server = await bind(bindHost, port);
@@ -141,13 +141,19 @@ export class Proxy implements ToxicObserver {
     for (const c of [...this.connections]) c.toxicRemoved(def);
   }
 
-  private install(server: Server): void {
+  private install({ server, early, hold }: Bound): void {
     const addr = server.address();
     if (addr && typeof addr === 'object') this.listen = joinHostPort(addr.address, addr.port);
     this.server = server;
     this.host = this.connectionHost();
+    server.off('connection', hold);
     server.on('connection', this.onConnection);
     this.enabled = true;
+    // Clients that came between the bind and now (an update closing the old listener) are served too.
+    for (const client of early) {
+      if (client.destroyed) continue;
+      this.onConnection(client);
+    }
   }
 
   /** What connections accepted from now on share; null when the upstream address is unusable. */
@@ -181,14 +187,27 @@ export class Proxy implements ToxicObserver {
   };
 }
 
-async function bind(bindHost: string, port: number): Promise<Server> {
+/** A listener bound but not yet serving: clients accepted meanwhile wait (paused) in `early`. */
+interface Bound {
+  server: Server;
+  early: Socket[];
+  hold: (client: Socket) => void;
+}
+
+async function bind(bindHost: string, port: number): Promise<Bound> {
   const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  const early: Socket[] = [];
+  const hold = (client: Socket): void => {
+    client.on('error', () => {});
+    early.push(client);
+  };
+  server.on('connection', hold);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, bindHost, port)));
     server.listen({ host: bindHost || undefined, port }, () => resolve());
   });
   server.on('error', () => {}); // after listening, errors only concern single accepts
-  return server;
+  return { server, early, hold };
 }
 
 function portOf(listen: string): number {

@@ -15,7 +15,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, test } from 'node:test';
 import {
@@ -306,6 +306,13 @@ test(`fuzz: the API under random hostile requests while traffic flows (seed ${SE
     while ((now.sockets > 0 || now.timers > baseline.timers || now.immediates > 0) && performance.now() < until) {
       await new Promise((r) => setTimeout(r, 10));
       now = counts();
+    }
+    if (now.sockets > 0 && process.env.FUZZ_DEBUG) {
+      const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+      for (const h of handles) {
+        const sock = h as Socket & { server?: unknown; _httpMessage?: unknown };
+        if (sock instanceof Socket) console.log('# left:', sock.localPort, '->', sock.remotePort, 'server?', !!sock.server, 'paused', sock.isPaused(), 'pending', sock.pending, 'readyState', sock.readyState);
+      }
     }
     assert.deepEqual(now, { ...baseline, sockets: 0, immediates: 0 }, 'left behind after every proxy was deleted');
     assert.deepEqual(problems, []);

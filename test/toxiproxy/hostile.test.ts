@@ -394,6 +394,14 @@ describe('8. error codes', { timeout: 150_000 }, () => {
     assert.equal((await api(server, 'GET', '/version')).status, 200, 'the server is fine after all that');
   });
 
+  test('a request whose client hangs up mid-body gets a 400 and the connection is released at once', async () => {
+    const r = await rawHttp(server, 'POST /proxies HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"na', (s) => {
+      s.end();
+    });
+    assert.equal(r.status, 400, `${r.how} ${r.body}`);
+    assert.equal(r.how, 'end');
+  });
+
   test('an incomplete request is dropped after 15 s, as by the real server (not 60-130 s)', { timeout: 90_000 }, async () => {
     const t0 = performance.now();
     const slowHeaders = rawHttp(server, 'GET /version HTTP/1.1\r\nHost: x\r\n'); // never finished

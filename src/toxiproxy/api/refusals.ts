@@ -42,12 +42,18 @@ export function installRefusals(
       socket.destroy();
       return;
     }
-    // A request before this one (pipelined) is still being answered: reply after it, in order.
     const current = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
     if (current && !current.writableFinished) {
-      if (current.headersSent && err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.destroy();
-      else current.once('finish', () => refuse(err, socket, pathKnown));
-      return;
+      // An earlier, whole request (pipelined) is still being answered: reply after it, in order.
+      if (current.req?.complete && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+        current.once('finish', () => refuse(err, socket, pathKnown));
+        return;
+      }
+      // The failing request is the one being answered: refuse it, unless its reply has begun.
+      if (current.headersSent) {
+        socket.destroy();
+        return;
+      }
     }
     refuse(err, socket, pathKnown);
   });

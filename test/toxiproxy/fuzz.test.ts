@@ -27,7 +27,7 @@ import {
   rawHttp,
   readBytes,
   Resources,
-  timeVersion,
+  versionProber,
   type RawResponse,
 } from './helpers.ts';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
@@ -265,11 +265,13 @@ test(`fuzz: the API under random hostile requests while traffic flows (seed ${SE
     };
 
     const probes: number[] = [];
+    const versions = await versionProber(server);
     const prober = async (): Promise<void> => {
       while (running()) {
-        probes.push(await timeVersion(server));
+        probes.push(await versions.probe());
         await new Promise((r) => setTimeout(r, 25));
       }
+      await versions.close();
     };
 
     const results = await Promise.all([

@@ -312,11 +312,46 @@ export async function rawHttp(
   return { status: m ? Number(m[1]) : 0, headers, body: split < 0 ? '' : text.slice(split + 4), how: end.how, ms: end.at - t0 };
 }
 
-/** One GET /version on a fresh connection (Connection: close); resolves with its duration in ms. */
-export async function timeVersion(server: { port: number }): Promise<number> {
-  const r = await rawHttp(server, 'GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-  assert.equal(r.status, 200, `GET /version: ${r.status} ${r.body}`);
-  return r.ms;
+/**
+ * GET /version probes on one kept-alive connection: each resolves with its duration in ms.
+ * One connection, so what is timed is the server's answer, not TCP connection set-up (which,
+ * with thousands of short connections in TIME_WAIT on a busy machine, can cost a 1 s SYN
+ * retransmission that says nothing about the server). close() when done.
+ */
+export async function versionProber(server: { port: number }): Promise<{ probe(): Promise<number>; close(): Promise<void> }> {
+  const s = await client(server.port);
+  let buffered = Buffer.alloc(0);
+  let waiter: (() => void) | null = null;
+  s.on('data', (d: Buffer) => {
+    buffered = Buffer.concat([buffered, d]);
+    waiter?.();
+  });
+  s.on('close', () => waiter?.());
+  const response = async (): Promise<string> => {
+    for (;;) {
+      const text = buffered.toString('latin1');
+      const split = text.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: (\d+)/i.exec(text);
+      if (split >= 0 && length && buffered.length >= split + 4 + Number(length[1])) {
+        buffered = buffered.subarray(split + 4 + Number(length[1]));
+        return text.slice(0, split + 4 + Number(length[1]));
+      }
+      if (s.destroyed || s.readableEnded) throw new Error(`GET /version: connection ended (${JSON.stringify(text)})`);
+      await new Promise<void>((resolve) => (waiter = resolve));
+      waiter = null;
+    }
+  };
+  return {
+    async probe() {
+      const t0 = performance.now();
+      s.write('GET /version HTTP/1.1\r\nHost: x\r\n\r\n');
+      const text = await response();
+      const ms = performance.now() - t0;
+      assert.match(text, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\{"version": "2\.12\.0"\}\n$/);
+      return ms;
+    },
+    close: () => closeSocket(s),
+  };
 }
 
 /** Seeded PRNG (mulberry32): the same seed gives the same sequence. */

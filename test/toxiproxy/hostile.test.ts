@@ -23,7 +23,7 @@ import {
   readToEnd,
   removeToxic,
   roundTrip,
-  timeVersion,
+  versionProber,
   type Peer,
   type Resources,
   perTestServer,
@@ -278,8 +278,9 @@ describe('6. a 1-byte slicer on busy traffic does not hold up the server', { tim
     c.write(data);
     const version: number[] = [];
     const rtt: number[] = [];
+    const prober = res.add(await versionProber(server), (p) => p.close());
     while (!done) {
-      version.push(await timeVersion(server));
+      version.push(await prober.probe());
       rtt.push(await roundTrip(other));
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -6,7 +6,6 @@
  * shared and loaded.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';

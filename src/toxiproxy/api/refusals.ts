@@ -9,6 +9,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { MAX_BODY_BYTES } from '../limits.ts';
+import { newRequestId } from '../request-id.ts';
 import { readRawRequest, replyNoHandler, replyRaw } from './raw-reply.ts';
 import { sendText } from './respond.ts';
 
@@ -66,6 +67,7 @@ export function installRefusals(
   http.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+      res.setHeader('X-Toxiproxy-Request-Id', newRequestId());
       res.setHeader('Connection', 'close');
       sendText(res, 413, `request body too large (at most ${MAX_BODY_BYTES} bytes)`);
       return;

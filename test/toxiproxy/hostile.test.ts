@@ -15,7 +15,6 @@ import {
   addProxy,
   addToxic,
   api,
-  client,
   percentile,
   rawHttp,
   readBytes,

@@ -297,6 +297,12 @@ test(`fuzz: the API under random hostile requests while traffic flows (seed ${SE
     assert.ok(Math.max(...probes) < 1000, `/version within 1 s on every probe: ${summary}`);
     assert.ok(verified.every((n) => n > 0), `traffic flowed through the untouched proxies: ${summary}`);
 
+    // The listing still holds every proxy, whatever they were named.
+    const listing = await call('GET', '/proxies');
+    assert.equal(listing.status, 200);
+    const listed = Object.keys(JSON.parse(listing.body)).sort();
+    assert.deepEqual(listed, server.proxies.list().map((p) => p.name).sort(), 'GET /proxies lists every proxy');
+
     // Delete every proxy through the API: nothing may be left but the two listeners.
     for (const p of server.proxies.list()) {
       const r = await call('DELETE', `/proxies/${encodeURIComponent(p.name)}`);

@@ -4,6 +4,7 @@
  * concurrent API calls see each other's effects whole.
  */
 import { ApiError, ErrMissingField, ErrProxyAlreadyExists, ErrProxyNotFound } from './errors.ts';
+import { checkNameLength } from './limits.ts';
 import type { ProxyMetrics } from './metrics.ts';
 import { Proxy, type ProxySettings } from './proxy.ts';
 
@@ -43,6 +44,7 @@ export class ProxyCollection {
   async add(input: ProxyInput): Promise<Proxy> {
     if (!input.name) throw ErrMissingField('name');
     if (!input.upstream) throw ErrMissingField('upstream');
+    checkNameLength('proxy', input.name);
     if (this.proxies.has(input.name)) throw ErrProxyAlreadyExists();
     const proxy = new Proxy(input, this.metrics);
     if (input.enabled) await proxy.start();
@@ -66,6 +68,7 @@ export class ProxyCollection {
     input.forEach((p, i) => {
       if (!p.name) throw ErrMissingField(`name at proxy ${i + 1}`);
       if (!p.upstream) throw ErrMissingField(`upstream at proxy ${i + 1}`);
+      checkNameLength('proxy', p.name);
       if (seen.has(p.name)) throw new ApiError(`duplicate proxy name "${p.name}"`, 400);
       seen.add(p.name);
     });

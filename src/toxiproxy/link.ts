@@ -5,7 +5,8 @@
  *
  * Adding, updating or removing a toxic rewires the chain synchronously (one JS turn, so no
  * byte can slip past): a stage taken out hands back everything it still held, oldest first,
- * to the stage after it, so bytes keep their order and none is lost.
+ * to the stage after it, so bytes keep their order and none is lost; a stage that has
+ * discarded bytes (reset_peer counting down, timeout) resets or closes the connection instead.
  *
  * Flow control: bytes read from the source and not yet written (or dropped by a toxic) are
  * counted; the source is paused while the destination needs a drain or more than
@@ -75,6 +76,7 @@ export class Link {
       },
       reset: () => this.owner.reset(),
       closeConnection: () => this.owner.close(),
+      congested: () => this.dst.writableNeedDrain,
     };
   }
 
@@ -148,6 +150,8 @@ export class Link {
     const drained: Drained = stage.detach();
     for (const chunk of drained.chunks) after.write(chunk);
     if (drained.end) after.end(drained.end);
+    if (drained.lost === 'reset') this.owner.reset();
+    else if (drained.lost === 'close') this.owner.close();
     return stage;
   }
 
@@ -179,6 +183,7 @@ export class Link {
   };
 
   private readonly onDrain = (): void => {
+    for (const entry of this.entries) entry.stage?.drained?.();
     if (this.paused) this.maybeResume();
   };
 

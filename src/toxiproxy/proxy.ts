@@ -1,7 +1,8 @@
 /**
  * One proxy: its settings, its toxics, its listener and its live connections.
  * Enabling listens (port 0 resolved to the real port, kept for later re-enables);
- * disabling closes the listener and every live connection.
+ * disabling closes the listener and every live connection. An update that fails (bad
+ * address, port taken) leaves the proxy as it was, still serving.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { joinHostPort, listenError, resolveListenHost, splitHostPort } from './address.ts';
@@ -58,19 +59,7 @@ export class Proxy implements ToxicObserver {
   async start(): Promise<void> {
     if (this.enabled) return;
     const { host, port } = parseListen(this.listen);
-    const bindHost = await resolveListenHost(host);
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, bindHost, port)));
-      server.listen({ host: bindHost || undefined, port }, () => resolve());
-    });
-    server.on('error', () => {}); // after listening, errors only concern single accepts
-    const addr = server.address();
-    if (addr && typeof addr === 'object') this.listen = joinHostPort(addr.address, addr.port);
-    this.server = server;
-    this.host = this.connectionHost();
-    server.on('connection', this.onConnection);
-    this.enabled = true;
+    this.install(await bind(await resolveListenHost(host), port));
   }
 
   /** Close the listener and every live connection; resolves once all are released. */
@@ -86,17 +75,57 @@ export class Proxy implements ToxicObserver {
     await Promise.all([closed, ...conns.map((c) => c.closed)]);
   }
 
-  /** POST/PATCH /proxies/{p}: a new listen or upstream restarts it; enabled starts/stops it. */
+  /**
+   * POST/PATCH /proxies/{p}: a new listen or upstream restarts it; enabled starts/stops it.
+   * The new address is checked first, and the new listener bound before the old one is let
+   * go, so a failure (invalid or taken address) changes nothing: the real server also
+   * leaves a proxy alone when the address does not parse, but stops it when the bind fails.
+   */
   async update(input: { listen: string; upstream: string; enabled: boolean }): Promise<void> {
-    if (input.listen !== this.listen || input.upstream !== this.upstream) {
-      await this.stop();
+    const { host, port } = parseListen(input.listen);
+    const bindHost = await resolveListenHost(host);
+    const differs = joinHostPort(bindHost, port) !== this.listen || input.upstream !== this.upstream;
+    if (!differs) {
+      if (input.enabled && !this.enabled) await this.start();
+      else if (!input.enabled && this.enabled) await this.stop();
+      return;
+    }
+    const settle = (): void => {
       if (input.listen !== this.listen) this.requestedListen = input.listen;
       this.listen = input.listen;
       this.upstream = input.upstream;
+    };
+    if (!input.enabled) {
+      await this.stop();
+      settle();
+      return;
     }
-    if (input.enabled !== this.enabled) {
-      if (input.enabled) await this.start();
-      else await this.stop();
+    const sameAddress = this.enabled && joinHostPort(bindHost, port) === this.listen;
+    let server: Bound | null = null;
+    if (!sameAddress) {
+      try {
+        server = await bind(bindHost, port);
+      } catch (err) {
+        // Taken perhaps by this very proxy (e.g. 0.0.0.0:P while on 127.0.0.1:P): only then try the slow way.
+        if (!this.enabled || port !== portOf(this.listen)) throw err;
+      }
+    }
+    const previous = { listen: this.listen, requested: this.requestedListen, upstream: this.upstream };
+    await this.stop();
+    settle();
+    if (server) {
+      this.install(server);
+      return;
+    }
+    try {
+      await this.start();
+    } catch (err) {
+      // Back to where it was: same address and upstream, listening again.
+      this.listen = previous.listen;
+      this.requestedListen = previous.requested;
+      this.upstream = previous.upstream;
+      await this.start().catch(() => {});
+      throw err;
     }
   }
 
@@ -110,6 +139,21 @@ export class Proxy implements ToxicObserver {
 
   toxicRemoved(def: ToxicDef): void {
     for (const c of [...this.connections]) c.toxicRemoved(def);
+  }
+
+  private install({ server, early, hold }: Bound): void {
+    const addr = server.address();
+    if (addr && typeof addr === 'object') this.listen = joinHostPort(addr.address, addr.port);
+    this.server = server;
+    this.host = this.connectionHost();
+    server.off('connection', hold);
+    server.on('connection', this.onConnection);
+    this.enabled = true;
+    // Clients that came between the bind and now (an update closing the old listener) are served too.
+    for (const client of early) {
+      if (client.destroyed) continue;
+      this.onConnection(client);
+    }
   }
 
   /** What connections accepted from now on share; null when the upstream address is unusable. */
@@ -141,6 +185,37 @@ export class Proxy implements ToxicObserver {
     this.connections.add(conn);
     conn.start();
   };
+}
+
+/** A listener bound but not yet serving: clients accepted meanwhile wait (paused) in `early`. */
+interface Bound {
+  server: Server;
+  early: Socket[];
+  hold: (client: Socket) => void;
+}
+
+async function bind(bindHost: string, port: number): Promise<Bound> {
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  const early: Socket[] = [];
+  const hold = (client: Socket): void => {
+    client.on('error', () => {});
+    early.push(client);
+  };
+  server.on('connection', hold);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, bindHost, port)));
+    server.listen({ host: bindHost || undefined, port }, () => resolve());
+  });
+  server.on('error', () => {}); // after listening, errors only concern single accepts
+  return { server, early, hold };
+}
+
+function portOf(listen: string): number {
+  try {
+    return splitHostPort(listen).port;
+  } catch {
+    return -1;
+  }
 }
 
 function parseListen(listen: string): { host: string; port: number } {

@@ -5,10 +5,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { createRequestHandler, buildRoutes } from './api/router.ts';
+import { createRequestHandler, buildRoutes, pathRouted } from './api/router.ts';
+import { installRefusals } from './api/refusals.ts';
 import { ProxyCollection } from './collection.ts';
 import { loadConfig, type ProxyConfig } from './config.ts';
 import { joinHostPort, listenError } from './address.ts';
+import { IDLE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './limits.ts';
 import { ProxyMetrics } from './metrics.ts';
 
 const WILDCARD = new Set(['', '0.0.0.0', '::']);
@@ -39,8 +41,19 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
   const port = options.port ?? 8474;
   const metrics = new ProxyMetrics(options.proxyMetrics ?? false);
   const proxies = new ProxyCollection(metrics);
-  const http: Server = createServer(createRequestHandler({ proxies, metrics }, buildRoutes(metrics.enabled)));
-  http.keepAliveTimeout = 60_000;
+  const routes = buildRoutes(metrics.enabled);
+  const handle = createRequestHandler({ proxies, metrics }, routes);
+  const http: Server = createServer(
+    {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      // How often request timeouts are checked (Node's default, 30 s, would let one live 45 s).
+      connectionsCheckingInterval: 1000,
+    },
+    handle,
+  );
+  http.keepAliveTimeout = IDLE_TIMEOUT_MS;
+  installRefusals(http, (path) => pathRouted(routes, path), handle);
   const sockets = new Set<Socket>();
   http.on('connection', (s: Socket) => {
     sockets.add(s);

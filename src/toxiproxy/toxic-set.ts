@@ -10,6 +10,7 @@ import {
   ErrToxicAlreadyExists,
   ErrToxicNotFound,
 } from './errors.ts';
+import { checkNameLength } from './limits.ts';
 import { defaultAttributes, toxicKind, type ToxicKind } from './toxics/registry.ts';
 
 export type Direction = 'upstream' | 'downstream';
@@ -77,6 +78,7 @@ export class ToxicSet {
     if (!direction) throw ErrInvalidStream();
     const type = head.type as string;
     const name = (head.name as string) || `${type}_${stream}`;
+    checkNameLength('toxic', name);
     const kind = toxicKind(type);
     if (!kind) throw ErrInvalidToxicType();
     if (this.find(name)) throw ErrToxicAlreadyExists();

@@ -268,3 +268,100 @@ export function perTestServer(use: (res: Resources, server: ToxiproxyServer) => 
     await assertNoOpenSockets();
   });
 }
+
+export interface RawResponse {
+  /** 0 when nothing came back */
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** how the connection ended: 'end' (FIN), 'error:<code>' (e.g. ECONNRESET) */
+  how: string;
+  /** ms from the first byte sent to the end of the connection */
+  ms: number;
+}
+
+/**
+ * Send `request` (bytes as given, nothing added) on a fresh connection to the API and
+ * collect everything until the server ends the connection. `more` is called once the
+ * request is written, for requests sent in parts.
+ */
+export async function rawHttp(
+  server: { port: number },
+  request: string | Buffer,
+  more?: (s: Socket) => void | Promise<void>,
+): Promise<RawResponse> {
+  const s = connect({ host: '127.0.0.1', port: server.port });
+  await once(s, 'connect');
+  const t0 = performance.now();
+  const ending = readToEnd(s);
+  s.on('error', () => {});
+  s.write(request);
+  if (more) await more(s);
+  const end = await ending;
+  s.destroy();
+  const text = end.data.toString('latin1');
+  const split = text.indexOf('\r\n\r\n');
+  const head = split < 0 ? text : text.slice(0, split);
+  const lines = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
+  return { status: m ? Number(m[1]) : 0, headers, body: split < 0 ? '' : text.slice(split + 4), how: end.how, ms: end.at - t0 };
+}
+
+/**
+ * GET /version probes on one kept-alive connection: each resolves with its duration in ms.
+ * One connection, so what is timed is the server's answer, not TCP connection set-up (which,
+ * with thousands of short connections in TIME_WAIT on a busy machine, can cost a 1 s SYN
+ * retransmission that says nothing about the server). close() when done.
+ */
+export async function versionProber(server: { port: number }): Promise<{ probe(): Promise<number>; close(): Promise<void> }> {
+  const s = await client(server.port);
+  let buffered = Buffer.alloc(0);
+  let waiter: (() => void) | null = null;
+  s.on('data', (d: Buffer) => {
+    buffered = Buffer.concat([buffered, d]);
+    waiter?.();
+  });
+  s.on('close', () => waiter?.());
+  const response = async (): Promise<string> => {
+    for (;;) {
+      const text = buffered.toString('latin1');
+      const split = text.indexOf('\r\n\r\n');
+      const length = /\r\ncontent-length: (\d+)/i.exec(text);
+      if (split >= 0 && length && buffered.length >= split + 4 + Number(length[1])) {
+        buffered = buffered.subarray(split + 4 + Number(length[1]));
+        return text.slice(0, split + 4 + Number(length[1]));
+      }
+      if (s.destroyed || s.readableEnded) throw new Error(`GET /version: connection ended (${JSON.stringify(text)})`);
+      await new Promise<void>((resolve) => (waiter = resolve));
+      waiter = null;
+    }
+  };
+  return {
+    async probe() {
+      const t0 = performance.now();
+      s.write('GET /version HTTP/1.1\r\nHost: x\r\n\r\n');
+      const text = await response();
+      const ms = performance.now() - t0;
+      assert.match(text, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\{"version": "2\.12\.0"\}\n$/);
+      return ms;
+    },
+    close: () => closeSocket(s),
+  };
+}
+
+/** Seeded PRNG (mulberry32): the same seed gives the same sequence. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,12 +1,14 @@
-/** Pure pieces: slicing, addresses, request ids, JSON scanning, toxicity, metrics text. */
+/** Pure pieces: slicing, addresses, request ids, JSON parsing, toxicity, metrics text, long timers. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { performance } from 'node:perf_hooks';
 import { joinHostPort, splitHostPort } from '../../src/toxiproxy/address.ts';
-import { scanFirstValue } from '../../src/toxiproxy/api/json-scan.ts';
+import { JsonNumber, MAX_DEPTH, parseFirstValue } from '../../src/toxiproxy/api/json-parse.ts';
 import { rollToxicity } from '../../src/toxiproxy/link.ts';
 import { ProxyMetrics } from '../../src/toxiproxy/metrics.ts';
 import { newRequestId } from '../../src/toxiproxy/request-id.ts';
 import { sliceSizes } from '../../src/toxiproxy/toxics/slicer.ts';
+import { MAX_TIMER_MS, setLongTimeout } from '../../src/toxiproxy/toxics/long-timeout.ts';
 
 test('sliceSizes: every slice at most average + variation, summing to the whole', () => {
   for (const [size, avg, v] of [
@@ -46,18 +48,48 @@ test('request ids: 20 base32hex characters, unique, time-ordered prefix', () => 
   assert.equal(new Set(ids).size, ids.length);
 });
 
-test('scanFirstValue reports what Go reports', () => {
-  assert.deepEqual(scanFirstValue('  '), { error: 'EOF' });
-  assert.deepEqual(scanFirstValue('{"a":1} trailing'), { end: 7 });
-  assert.deepEqual(scanFirstValue('{"a":'), { error: 'unexpected EOF' });
-  assert.deepEqual(scanFirstValue('x'), { error: "invalid character 'x' looking for beginning of value" });
-  assert.deepEqual(scanFirstValue('{"a" 1}'), { error: "invalid character '1' after object key" });
-  assert.deepEqual(scanFirstValue('{"a":1 "b"}'), { error: `invalid character '"' after object key:value pair` });
-  assert.deepEqual(scanFirstValue('[1 2]'), { error: "invalid character '2' after array element" });
-  assert.deepEqual(scanFirstValue('nul'), { error: 'unexpected EOF' });
-  assert.deepEqual(scanFirstValue('nox'), { error: "invalid character 'o' in literal null (expecting 'u')" });
-  const all = '[{"k":"v\\n\\u00e9"},-1.5e3,0,true,false,null]';
-  assert.deepEqual(scanFirstValue(`${all}  `), { end: all.length });
+test('parseFirstValue reports what Go reports', () => {
+  const err = (text: string) => {
+    const r = parseFirstValue(text);
+    return 'error' in r ? r.error : `parsed up to ${r.end}`;
+  };
+  assert.equal(err('  '), 'EOF');
+  assert.equal(err('{"a":1} trailing'), 'parsed up to 7');
+  assert.equal(err('{"a":'), 'unexpected EOF');
+  assert.equal(err('x'), "invalid character 'x' looking for beginning of value");
+  assert.equal(err('{"a" 1}'), "invalid character '1' after object key");
+  assert.equal(err('{"a":1 "b"}'), `invalid character '"' after object key:value pair`);
+  assert.equal(err('[1 2]'), "invalid character '2' after array element");
+  assert.equal(err('nul'), 'unexpected EOF');
+  assert.equal(err('nox'), "invalid character 'o' in literal null (expecting 'u')");
+  assert.equal(err('"\\uZZ00"'), "invalid character 'Z' in \\u hexadecimal character escape");
+  const all = '[{"k":"v\\n\\u00e9"},-1.5e3,0,true,false,null,{},[]]';
+  const r = parseFirstValue(`${all}  `);
+  assert.ok('value' in r);
+  assert.equal(r.end, all.length);
+  assert.equal(JSON.stringify(r.value), '[{"k":"v\\né"},-1500,0,true,false,null,{},[]]');
+});
+
+test('parseFirstValue keeps number literals, makes "__proto__" an ordinary key, and bounds nesting as Go does', () => {
+  const r = parseFirstValue('{"__proto__":{"x":1},"n":[1e3,1.0,9223372036854775808]}');
+  assert.ok('value' in r);
+  const v = r.value as Record<string, any>;
+  assert.deepEqual(Object.keys(v), ['__proto__', 'n']);
+  assert.equal(Object.getPrototypeOf(v), null);
+  assert.deepEqual(v.n.map((n: JsonNumber) => n.text), ['1e3', '1.0', '9223372036854775808']);
+  // Go's limit is 10000 levels; 20000 is refused without recursion (no stack overflow).
+  assert.ok('value' in parseFirstValue('['.repeat(MAX_DEPTH) + ']'.repeat(MAX_DEPTH)));
+  assert.deepEqual(parseFirstValue('['.repeat(MAX_DEPTH + 1)), { error: "invalid character '[' exceeded max depth" });
+  assert.deepEqual(parseFirstValue('{"a":'.repeat(20_000)), { error: "invalid character '{' exceeded max depth" });
+});
+
+test('parseFirstValue is linear: a 4 MB array of numbers parses in well under a second', () => {
+  const text = `[${'1,'.repeat(2 << 20)}1]`;
+  const t0 = performance.now();
+  const r = parseFirstValue(text);
+  assert.ok('value' in r);
+  assert.equal((r.value as unknown[]).length, (2 << 20) + 1);
+  assert.ok(performance.now() - t0 < 5000, 'quadratic scanning would take minutes');
 });
 
 test('toxicity: 0 never, 1 always', () => {
@@ -88,4 +120,35 @@ test('metrics text: labels sorted, series sorted, nothing before the first conne
   const off = new ProxyMetrics(false);
   off.counters('p', 'a', 'b', 'upstream').sent.value++;
   assert.equal(off.render(), '');
+});
+
+test('setLongTimeout: past the largest Node timer it hops instead of overflowing; clear() and Infinity hold nothing', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  try {
+    // Hops of 20 ms make a 100 ms wait: it fires once, not before it is due.
+    const t0 = performance.now();
+    let fired = 0;
+    await new Promise<void>((resolve) => setLongTimeout(() => (fired++, resolve()), 100, 20));
+    assert.ok(performance.now() - t0 >= 99, `fired after ${performance.now() - t0} ms`);
+    assert.equal(fired, 1);
+    // The real limit: one timer, no warning, cleared at once.
+    const long = setLongTimeout(() => assert.fail('must not fire'), MAX_TIMER_MS + 1);
+    assert.equal(timers(), before + 1);
+    long.clear();
+    const never = setLongTimeout(() => assert.fail('must not fire'), Infinity);
+    assert.equal(timers(), before, 'Infinity holds no timer');
+    never.clear();
+    const cleared = setLongTimeout(() => assert.fail('cleared, must not fire'), 30, 10);
+    cleared.clear();
+    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, []);
+  assert.equal(timers(), before);
 });

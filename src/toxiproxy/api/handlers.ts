@@ -7,6 +7,7 @@ import type { Proxy } from '../proxy.ts';
 import { toxicJson } from '../toxic-set.ts';
 import { TOXIPROXY_VERSION } from '../version.ts';
 import { decodeFields, expectObject, jsonKind, parseBody } from './decode.ts';
+import type { ParseResult } from './json-parse.ts';
 import { sendEmpty, sendError, sendJson, sendRaw } from './respond.ts';
 
 export interface HandlerContext {
@@ -16,7 +17,8 @@ export interface HandlerContext {
 
 export interface Request {
   params: Record<string, string>;
-  body: string;
+  /** The body's first JSON value, or the syntax error reading it gave (read only by handlers that take a body). */
+  body: ParseResult;
 }
 
 export type Handler = (ctx: HandlerContext, req: Request, res: ServerResponse) => Promise<void> | void;
@@ -33,10 +35,18 @@ export const version: Handler = (_ctx, _req, res) => {
   sendRaw(res, 200, 'application/json;charset=utf-8', `{"version": "${TOXIPROXY_VERSION}"}\n`);
 };
 
+/**
+ * The proxies as one JSON object keyed by name, written out by hand: on a JavaScript object
+ * a name such as "__proto__" would not be a key, and integer-like names would be reordered.
+ * Keys in UTF-8 byte order, as Go's encoding/json sorts map keys.
+ */
 export const proxyIndex: Handler = ({ proxies }, _req, res) => {
-  const out: Record<string, unknown> = {};
-  for (const p of proxies.list().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) out[p.name] = p;
-  sendJson(res, 200, out);
+  const sorted = proxies
+    .list()
+    .map((p) => ({ p, key: Buffer.from(p.name) }))
+    .sort((a, b) => Buffer.compare(a.key, b.key));
+  const text = `{${sorted.map(({ p }) => `${JSON.stringify(p.name)}:${JSON.stringify(p)}`).join(',')}}`;
+  sendRaw(res, 200, 'application/json', text);
 };
 
 export const proxyCreate: Handler = async ({ proxies }, req, res) => {

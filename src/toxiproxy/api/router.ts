@@ -1,16 +1,21 @@
 /**
  * The route table and request pipeline of the HTTP API: request id on every response,
- * browsers refused (403, like the real server), body read, route matched (404 / 405 as Go's
- * router answers), handler run in the collection's queue, errors turned into
+ * browsers refused (403, like the real server), a path with a bad %-escape refused (400, as
+ * Go's URL parser does), route matched (404 / 405 as Go's router answers), body read (413
+ * past the cap), handler run in the collection's queue, errors turned into
  * `{"error","status"}` bodies.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toApiError } from '../errors.ts';
+import { MAX_BODY_BYTES } from '../limits.ts';
 import { newRequestId } from '../request-id.ts';
+import { readBody } from './body.ts';
 import * as h from './handlers.ts';
+import { parseFirstValueAsync } from './json-parse.ts';
 import { sendEmpty, sendError, sendText } from './respond.ts';
+import { hasBadEscape, pathOf, unescapeSegment } from './url-path.ts';
 
-interface Route {
+export interface Route {
   pattern: RegExp;
   params: string[];
   methods: Partial<Record<string, h.Handler>>;
@@ -44,25 +49,9 @@ export function buildRoutes(withMetrics: boolean): Route[] {
   return routes;
 }
 
-/** Request bodies larger than this are refused (the API's bodies are a few hundred bytes). */
-const MAX_BODY = 4 << 20;
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      parts.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
-    req.on('error', reject);
-  });
+/** Does any route serve this path (with some method)? */
+export function pathRouted(routes: Route[], path: string): boolean {
+  return routes.some((r) => r.pattern.test(path));
 }
 
 export function createRequestHandler(ctx: h.HandlerContext, routes: Route[]) {
@@ -74,7 +63,13 @@ export function createRequestHandler(ctx: h.HandlerContext, routes: Route[]) {
         req.resume();
         return;
       }
-      const path = (req.url ?? '/').split('?')[0];
+      const path = pathOf(req.url ?? '/');
+      if (hasBadEscape(path)) {
+        res.setHeader('Connection', 'close');
+        sendRaw400(res);
+        req.resume();
+        return;
+      }
       const r = routes.find((x) => x.pattern.test(path));
       if (!r) {
         sendText(res, 404, '404 page not found');
@@ -89,16 +84,28 @@ export function createRequestHandler(ctx: h.HandlerContext, routes: Route[]) {
       }
       const m = r.pattern.exec(path)!;
       const params: Record<string, string> = {};
-      r.params.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
-      const body = await readBody(req);
-      if (body === null) {
-        sendText(res, 413, 'request body too large');
+      r.params.forEach((name, i) => (params[name] = unescapeSegment(m[i + 1])));
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if ('tooLarge' in body) {
+        res.setHeader('Connection', 'close');
+        sendText(res, 413, `request body too large (at most ${MAX_BODY_BYTES} bytes)`);
         return;
       }
-      await ctx.proxies.exclusive(() => handler(ctx, { params, body }, res));
+      // Parsed before taking the queue, in slices: a huge body holds up neither the API nor the proxies.
+      const parsed = await parseFirstValueAsync(body.text);
+      await ctx.proxies.exclusive(() => handler(ctx, { params, body: parsed }, res));
     } catch (err) {
-      if (!res.headersSent) sendError(res, toApiError(err));
+      if (req.destroyed && !req.complete) res.destroy(); // the client left mid-body
+      else if (!res.headersSent) sendError(res, toApiError(err));
       else res.destroy();
     }
   };
+}
+
+/** Go's answer to a request URL it cannot parse: plain "400 Bad Request", then the connection is closed. */
+function sendRaw400(res: ServerResponse): void {
+  const body = '400 Bad Request';
+  res.removeHeader('X-Toxiproxy-Request-Id');
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
+  res.end(body);
 }

@@ -34,7 +34,7 @@ export const TOXIC_KINDS: Readonly<Record<string, ToxicKind>> = Object.freeze({
   slicer: {
     goType: 'SlicerToxic',
     attributes: { average_size: 'int', size_variation: 'int', delay: 'int' },
-    create: (a) => new SlicerStage(a),
+    create: (a, ctx) => new SlicerStage(a, ctx),
   },
   limit_data: { goType: 'LimitDataToxic', attributes: { bytes: 'int64' }, create: (a, ctx) => new LimitDataStage(a, ctx) },
 });

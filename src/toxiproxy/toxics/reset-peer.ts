@@ -1,15 +1,17 @@
 /**
  * reset_peer: once data arrives in its direction, drops it and, `timeout` ms later, resets
  * the connection with a real TCP RST to both peers (as the real server: the countdown
- * starts with the first chunk; 0 = reset at once).
+ * starts with the first chunk; 0 = reset at once). Taken out while counting down (deleted,
+ * or re-rolled away), it resets at once: the bytes it dropped must not be lost silently.
  */
+import { setLongTimeout, type LongTimeout } from './long-timeout.ts';
 import type { Attributes, Drained, EndKind, Sink, Stage, StageContext } from './types.ts';
 import { NOTHING } from './types.ts';
 
 export class ResetPeerStage implements Stage {
   next!: Sink;
   private timeout = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: LongTimeout | null = null;
   private armed = false;
 
   constructor(attributes: Attributes, private readonly ctx: StageContext) {
@@ -20,7 +22,7 @@ export class ResetPeerStage implements Stage {
     this.timeout = Math.max(0, attributes.timeout ?? 0);
     if (this.armed) {
       this.clear();
-      this.timer = setTimeout(this.fire, this.timeout);
+      this.timer = setLongTimeout(this.fire, this.timeout);
     }
   }
 
@@ -29,7 +31,7 @@ export class ResetPeerStage implements Stage {
     if (this.armed) return;
     this.armed = true;
     if (this.timeout === 0) this.ctx.reset();
-    else this.timer = setTimeout(this.fire, this.timeout);
+    else this.timer = setLongTimeout(this.fire, this.timeout);
   }
 
   end(kind: EndKind): void {
@@ -39,7 +41,7 @@ export class ResetPeerStage implements Stage {
 
   detach(): Drained {
     this.clear();
-    return NOTHING;
+    return this.armed ? { chunks: [], end: null, lost: 'reset' } : NOTHING;
   }
 
   private readonly fire = (): void => {
@@ -48,9 +50,7 @@ export class ResetPeerStage implements Stage {
   };
 
   private clear(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.timer?.clear();
+    this.timer = null;
   }
 }

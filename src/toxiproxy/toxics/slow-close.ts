@@ -1,11 +1,12 @@
 /** slow_close: passes data unchanged but delays the close of the stream by `delay` ms. */
+import { setLongTimeout, type LongTimeout } from './long-timeout.ts';
 import type { Attributes, Drained, EndKind, Sink, Stage } from './types.ts';
 import { NOTHING } from './types.ts';
 
 export class SlowCloseStage implements Stage {
   next!: Sink;
   private delay = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: LongTimeout | null = null;
   private pending: EndKind | null = null;
 
   constructor(attributes: Attributes) {
@@ -23,7 +24,7 @@ export class SlowCloseStage implements Stage {
   end(kind: EndKind): void {
     if (this.pending) return;
     this.pending = kind;
-    this.timer = setTimeout(() => {
+    this.timer = setLongTimeout(() => {
       this.timer = null;
       this.next.end(kind);
     }, this.delay);
@@ -32,7 +33,7 @@ export class SlowCloseStage implements Stage {
   /** Taken out while the close waits: the close goes on at once (never lost). */
   detach(): Drained {
     if (!this.timer) return NOTHING;
-    clearTimeout(this.timer);
+    this.timer.clear();
     this.timer = null;
     return { chunks: [], end: this.pending };
   }

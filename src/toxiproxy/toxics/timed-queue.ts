@@ -6,6 +6,7 @@
  * can fire up to ~1 ms early, so the queue re-arms until an item is really due.
  */
 import { performance } from 'node:perf_hooks';
+import { setLongTimeout, type LongTimeout } from './long-timeout.ts';
 import type { Drained, EndKind, Sink } from './types.ts';
 
 /** Release items due within this many ms of now (timer wake-ups are not finer than that). */
@@ -20,7 +21,7 @@ interface Item {
 export class TimedQueue {
   private items: Item[] = [];
   private head = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: LongTimeout | null = null;
 
   /** `out()` is read at each release, so the owner can be rewired while data waits. */
   constructor(private readonly out: () => Sink) {}
@@ -60,16 +61,14 @@ export class TimedQueue {
   }
 
   disarm(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.timer?.clear();
+    this.timer = null;
   }
 
   private arm(): void {
     if (this.length === 0) return;
     const wait = this.items[this.head].due - performance.now();
-    this.timer = setTimeout(this.release, wait <= 0 ? 0 : Math.max(1, Math.ceil(wait)));
+    this.timer = setLongTimeout(this.release, wait <= 0 ? 0 : Math.max(1, Math.ceil(wait)));
   }
 
   private readonly release = (): void => {

@@ -3,13 +3,15 @@
  * `timeout` ms after the toxic took effect on it; 0 = never closes. Deleting the toxic
  * closes the connection too (the real server's cleanup: the stream has lost data).
  */
+import { setLongTimeout, type LongTimeout } from './long-timeout.ts';
 import type { Attributes, Drained, EndKind, Sink, Stage, StageContext } from './types.ts';
 import { NOTHING } from './types.ts';
 
 export class TimeoutStage implements Stage {
   next!: Sink;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: LongTimeout | null = null;
   private done = false;
+  private dropped = false;
 
   constructor(attributes: Attributes, private readonly ctx: StageContext) {
     this.configure(attributes);
@@ -18,10 +20,11 @@ export class TimeoutStage implements Stage {
   configure(attributes: Attributes): void {
     this.clear();
     const ms = attributes.timeout ?? 0;
-    if (ms > 0 && !this.done) this.timer = setTimeout(this.expire, ms);
+    if (ms > 0 && !this.done) this.timer = setLongTimeout(this.expire, ms);
   }
 
   write(chunk: Buffer): void {
+    this.dropped = true;
     this.ctx.drop(chunk.length);
   }
 
@@ -32,9 +35,10 @@ export class TimeoutStage implements Stage {
     this.next.end(kind);
   }
 
+  /** Re-rolled away after dropping data: the connection is closed, as when deleted. */
   detach(): Drained {
     this.clear();
-    return NOTHING;
+    return this.dropped && !this.done ? { chunks: [], end: null, lost: 'close' } : NOTHING;
   }
 
   removed(): void {
@@ -49,9 +53,7 @@ export class TimeoutStage implements Stage {
   };
 
   private clear(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.timer?.clear();
+    this.timer = null;
   }
 }

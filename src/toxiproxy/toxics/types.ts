@@ -22,12 +22,19 @@ export interface StageContext {
   reset(): void;
   /** Close the connection now (FIN to both peers after what was already written). */
   closeConnection(): void;
+  /** The destination socket has more buffered than it wants: a stage that can wait should (`drained()` follows). */
+  congested(): boolean;
 }
 
 /** Data a stage still held when it was taken out of the chain, oldest first. */
 export interface Drained {
   chunks: Buffer[];
   end: EndKind | null;
+  /**
+   * The stage discarded bytes the peer never got (reset_peer counting down, timeout):
+   * the connection must not go on as if nothing happened, so it is reset or closed.
+   */
+  lost?: 'reset' | 'close';
 }
 
 export type Attributes = Record<string, number>;
@@ -36,8 +43,10 @@ export interface Stage extends Sink {
   next: Sink;
   /** New attribute values (already merged); state such as bytes counted so far is kept. */
   configure(attributes: Attributes): void;
-  /** Leave the chain: stop every timer and hand back what was not passed on yet, in order. */
+  /** Leave the chain: stop every timer and hand back what was not passed on yet, in order (and whether bytes were lost). */
   detach(): Drained;
+  /** The destination socket drained (see StageContext.congested). */
+  drained?(): void;
   /** The toxic was deleted through the API (not just re-rolled): last words, e.g. timeout closes. */
   removed?(): void;
 }

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Command } from './main.ts';
+import { parseOrExit, UsageError } from './usage.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TEMPLATES = join(PACKAGE_ROOT, 'templates', 'qa-repo');
@@ -30,7 +31,6 @@ features/example.feature, cucumber.json, .vscode/, a CI workflow and npm scripts
 
 Exit codes: 0 scaffolded; 1 a file exists (nothing written); 2 bad flags.`;
 
-export class UsageError extends Error {}
 
 export interface InitOptions {
   platform: string;
@@ -165,18 +165,8 @@ export function init(opts: InitOptions): InitResult {
 export const command: Command = {
   summary: 'scaffold a QA repository: features/, cucumber.json, platform choice, CI workflow',
   async run(args) {
-    let opts;
-    try {
-      opts = await parseInitArgs(args);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      process.stderr.write(`ftchaos init: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (opts.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+    const opts = await parseOrExit('init', USAGE, () => parseInitArgs(args));
+    if (typeof opts === 'number') return opts;
     const r = init(opts);
     if (r.conflicts.length) {
       process.stderr.write(`ftchaos init: these files exist, nothing was written (use --force to overwrite): ${r.conflicts.join(', ')}\n`);

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import type { Command } from './main.ts';
+import { parseOrExit, UsageError } from './usage.ts';
 
 export const USAGE = `Usage: ftchaos report [--results DIR] [--out DIR] [--previous DIR]
 
@@ -23,7 +24,6 @@ Builds the Allure HTML report (needs Java 17: java on PATH or JAVA_HOME).
 Exit codes: 0 report built; 1 no results, no Java, or Allure failed; 2 bad flags.`;
 
 export class ReportError extends Error {}
-class UsageError extends Error {}
 
 export interface ReportOptions {
   results: string;
@@ -82,18 +82,8 @@ export async function buildAllureReport(opts: ReportOptions, log: (line: string)
 export const command: Command = {
   summary: 'build the Allure HTML report (trend from the previous report)',
   async run(args) {
-    let opts;
-    try {
-      opts = parseReportArgs(args);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      process.stderr.write(`ftchaos report: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (opts.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+    const opts = await parseOrExit('report', USAGE, () => parseReportArgs(args));
+    if (typeof opts === 'number') return opts;
     try {
       await buildAllureReport(opts);
       return 0;

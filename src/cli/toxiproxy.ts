@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { startToxiproxyServer } from '../toxiproxy/server.ts';
 import type { Command } from './main.ts';
+import { parseOrExit, UsageError } from './usage.ts';
 
 export const USAGE = `Usage: ftchaos toxiproxy [--host 127.0.0.1] [--port 8474] [--config proxies.json] [--proxy-metrics]
 
@@ -17,7 +18,6 @@ Runs a Toxiproxy-compatible server (HTTP API and TCP proxies with toxics).
   --proxy-metrics    serve per-proxy byte counters at /metrics (Prometheus text)
   -h, --help         this text`;
 
-export class UsageError extends Error {}
 
 export interface ToxiproxyArgs {
   host: string;
@@ -62,18 +62,8 @@ export function parseToxiproxyArgs(args: string[]): ToxiproxyArgs {
 export const command: Command = {
   summary: 'run the embedded Toxiproxy-compatible server',
   async run(args) {
-    let opts: ToxiproxyArgs;
-    try {
-      opts = parseToxiproxyArgs(args);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      process.stderr.write(`ftchaos toxiproxy: ${err.message}\n\n${USAGE}\n`);
-      return 2;
-    }
-    if (opts.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
+    const opts = await parseOrExit('toxiproxy', USAGE, () => parseToxiproxyArgs(args));
+    if (typeof opts === 'number') return opts;
     let server;
     try {
       server = await startToxiproxyServer(opts);

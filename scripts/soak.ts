@@ -5,10 +5,11 @@
  * builtin platform and prints what a red run would cost a team: per-scenario pass counts,
  * the false-alarm rate, the unplanned role changes, and the event-loop stall distribution of
  * every process. --hog keeps one core busy beside the runs (`node -e 'for(;;){}'`), as a
- * shared CI runner would. Summary also in reports/soak/summary.json; exit 1 if any run was red.
+ * shared CI runner would. Each run's evidence goes to reports/soak/run-<i>/ (nothing else
+ * writes there); the summary also to reports/soak/summary.json; exit 1 if any run was red.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summariseMessages, type RunResult } from '../src/soak/messages.ts';
@@ -45,15 +46,17 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-function runDirs(): Set<string> {
-  const dir = join('reports', 'runs');
-  return new Set(existsSync(dir) ? readdirSync(dir).map((d) => join(dir, d)) : []);
+/** the evidence folders under `dir` (one per cucumber run) */
+function runDirs(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).map((d) => join(dir, d)) : [];
 }
 
-function cucumber(profile: string, messages: string): Promise<number> {
+/** one cucumber run, its evidence in `evidence` (nothing else writes there), its messages in `messages` */
+function cucumber(profile: string, messages: string, evidence: string): Promise<number> {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, ['node_modules/@cucumber/cucumber/bin/cucumber.js', '--profile', profile, '--format', `message:${messages}`], {
       stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, FTCHAOS_RUNS_DIR: evidence },
     });
     children.add(c);
     c.on('exit', (code) => {
@@ -66,6 +69,7 @@ function cucumber(profile: string, messages: string): Promise<number> {
 async function main(): Promise<void> {
   const o = options();
   const out = join('reports', 'soak');
+  rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   let hog: ChildProcess | null = null;
   if (o.hog) {
@@ -76,14 +80,13 @@ async function main(): Promise<void> {
   const evidence: EvidenceSummary[] = [];
   const t0 = Date.now();
   for (let i = 1; i <= o.runs; i++) {
-    const before = runDirs();
     const messages = join(out, `run-${i}.ndjson`);
+    const evidenceDir = join(out, `run-${i}`);
     const started = Date.now();
-    const code = await cucumber(o.profile, messages);
+    const code = await cucumber(o.profile, messages, evidenceDir);
     const r = summariseMessages(readFileSync(messages, 'utf8'), { run: i, exitCode: code, wallMs: Date.now() - started });
     results.push(r);
-    const dirs = [...runDirs()].filter((d) => !before.has(d));
-    evidence.push(summariseEvidence(dirs));
+    evidence.push(summariseEvidence(runDirs(evidenceDir)));
     const failed = r.scenarios.filter((s) => !s.passed);
     console.error(`soak run ${i}/${o.runs}: ${r.scenarios.length - failed.length} of ${r.scenarios.length} scenarios green in ${(r.wallMs / 1000).toFixed(1)} s${failed.length ? ` — red: ${failed.map((s) => `${s.name} (${s.message})`).join('; ')}` : ''}`);
   }

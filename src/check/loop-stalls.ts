@@ -1,6 +1,7 @@
 /**
  * Event-loop health from the history's "loop" marks (hosts, witness and harness each report
- * once a second how late their loop's ticks ran: p50 / p99 / max and a count of stalls):
+ * once a second how late their loop's ticks ran: p50 / p99 / max and a count of stalls; a
+ * host's emulator thread reports too, as "host a emulator"):
  * samples per process, a summary per process, and the worst stall near a moment (to say, next
  * to an unplanned failover or an outage, how healthy the environment was).
  */
@@ -36,7 +37,8 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 
 function processName(d: Record<string, unknown>): string {
   const p = String(d.process ?? '?');
-  return p === 'a' || p === 'b' ? `host ${p}` : p;
+  const name = p === 'a' || p === 'b' ? `host ${p}` : p;
+  return typeof d.thread === 'string' ? `${name} ${d.thread}` : name;
 }
 
 export function loopSamples(history: History, opts: { pair?: string } = {}): LoopSample[] {

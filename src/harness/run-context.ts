@@ -33,7 +33,8 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number 
   const tp = await connectToxiproxy();
   const seed = opts.seed ?? (Number(process.env.FTCHAOS_SEED) || Math.floor(Math.random() * 2 ** 31));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const runDir = join(opts.reportsDir ?? 'reports', 'runs', stamp);
+  // FTCHAOS_RUNS_DIR: where each run's evidence folder goes (the soak gives every run its own)
+  const runDir = join(process.env.FTCHAOS_RUNS_DIR || join(opts.reportsDir ?? 'reports', 'runs'), stamp);
   const used = new Set<string>();
   const stepSeeds = new Set<number>();
   return {

@@ -96,7 +96,7 @@ export type PlatformEvent =
   | { type: 'role'; host: HostName; role: Role; epoch?: number; time: number }
   | { type: 'protected'; protected: boolean; time: number }
   /** event-loop health of a platform process over the last window (see src/platform/loop-monitor.ts) */
-  | { type: 'loop'; host: HostName | 'witness'; p50Ms: number; p99Ms: number; maxMs: number; stalls: number; windowMs: number; time: number }
+  | { type: 'loop'; host: HostName | 'witness'; thread?: 'emulator'; p50Ms: number; p99Ms: number; maxMs: number; stalls: number; windowMs: number; time: number }
   | { type: 'log'; host: HostName | 'witness' | 'platform'; line: string; time: number };
 
 export interface FtPlatform {

@@ -74,6 +74,6 @@ export function summariseEvidence(runDirs: readonly string[]): EvidenceSummary {
 export function withoutHangs(history: readonly HistoryEvent[]): LoopSample[] {
   const hangs = faultWindows(history).filter((w) => w.fault === 'hang');
   return loopSamples(history).filter(
-    (x) => !hangs.some((w) => x.process === `host ${w.target}` && x.time - x.windowMs <= (w.end ?? Infinity) && x.time >= w.start),
+    (x) => !hangs.some((w) => (x.process === `host ${w.target}` || x.process === `host ${w.target} emulator`) && x.time - x.windowMs <= (w.end ?? Infinity) && x.time >= w.start),
   );
 }

@@ -18,8 +18,8 @@ export interface SoakInput {
 
 const q = (sorted: number[], p: number): number => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : 0);
 
-/** "host a"/"host b" -> "hosts" */
-const kindOf = (process: string): string => (process.startsWith('host ') ? 'hosts' : process);
+/** "host a"/"host b" -> "hosts", "host a emulator" -> "emulators" */
+const kindOf = (process: string): string => (process.endsWith(' emulator') ? 'emulators' : process.startsWith('host ') ? 'hosts' : process);
 
 export function stallDistribution(samples: readonly LoopSample[]): { process: string; windows: number; p50: number; p99: number; max: number; over100: number }[] {
   const by = new Map<string, number[]>();

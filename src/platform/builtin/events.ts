@@ -38,7 +38,7 @@ export type HostEvent =
   | { t: 'role'; role: Role; epoch: number; term?: number; time: number }
   | ({ t: 'status'; time: number } & HostStatusReport)
   | { t: 'log'; msg: string; time: number }
-  | ({ t: 'loop'; time: number } & LoopStats)
+  | ({ t: 'loop'; time: number; thread?: 'emulator' } & LoopStats)
   | { t: 'fatal'; msg: string; time: number };
 
 export type WitnessEvent =

@@ -53,6 +53,7 @@ export class Host implements HostContext {
     this.vm = vm && vm.fits(data) ? vm : new VmThread(data);
     if (vm && vm !== this.vm) void vm.close();
     this.vm.onFatal = (err) => this.fatal(err.message);
+    this.vm.onLoop = (s) => emitHost({ t: 'loop', thread: 'emulator', ...s });
     this.warm = this.vm.isWarm;
     this.vm.onLine((line) => this.console.line('<', line));
     this.clients = new ClientServer({

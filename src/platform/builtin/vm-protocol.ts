@@ -4,6 +4,8 @@
  * fire-and-forget. The worker also pushes events: 'ready' once, then a 'line' for every line
  * the guest writes — always before the reply to any capture requested after it was written.
  */
+import type { LoopStats } from '../loop-monitor.ts';
+
 export interface VmWorkerData {
   memoryMiB: number;
   vmModule?: string;
@@ -19,6 +21,8 @@ export type VmRequest =
 export type VmReply =
   | { ev: 'ready' }
   | { ev: 'line'; line: string }
+  /** the emulator thread's own lateness over the last second (it runs the guest in slices) */
+  | { ev: 'loop'; stats: LoopStats }
   | { id: number; ok: true; result?: unknown }
   | { id: number; ok: false; error: string };
 

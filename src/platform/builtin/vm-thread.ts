@@ -12,6 +12,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../threads/ts-worker.ts';
 import type { Capture, VmReply, VmRequest, VmWorkerData } from './vm-protocol.ts';
+import type { LoopStats } from '../loop-monitor.ts';
 
 type Op = Exclude<VmRequest, { op: 'send' }>['op'];
 
@@ -28,6 +29,8 @@ export class VmThread {
   isWarm = false;
   /** the thread died (its owner logs and exits) */
   onFatal: (err: Error) => void = () => {};
+  /** the emulator thread's event-loop report, once a second */
+  onLoop: (s: LoopStats) => void = () => {};
 
   constructor(private readonly data: VmWorkerData) {
     this.worker = startTsWorker(new URL('./vm-worker.ts', import.meta.url), { ...data });
@@ -36,6 +39,7 @@ export class VmThread {
     this.worker.on('message', (m: VmReply) => {
       if ('ev' in m) {
         if (m.ev === 'ready') readyResolve();
+        else if (m.ev === 'loop') this.onLoop(m.stats);
         else for (const l of this.lineListeners) l(m.line);
         return;
       }

@@ -13,6 +13,7 @@ import type { Checkpoint, Vm, VmConfig } from '../../vm/types.ts';
 import { monoMs } from '../types.ts';
 import { loadVmModule, type VmModule } from './vm-module.ts';
 import type { VmReply, VmRequest, VmWorkerData } from './vm-protocol.ts';
+import { LoopMonitor } from '../loop-monitor.ts';
 
 const port = parentPort!;
 const data = workerData as VmWorkerData;
@@ -217,3 +218,5 @@ port.on('message', (req: VmRequest) => {
   });
 });
 port.postMessage({ ev: 'ready' } satisfies VmReply);
+// how late this thread's ticks run: the guest's slices, captures, restores and CPU starvation
+new LoopMonitor({ stallMs: 100, onReport: (stats) => port.postMessage({ ev: 'loop', stats } satisfies VmReply) });

@@ -170,8 +170,8 @@ async function main(): Promise<void> {
   try {
     pool.refill();
     for (let i = 0; i < BOOTS; i++) {
-      // as between two scenarios: the pool refills (after stop) while the next pair boots
-      await sleep(1500);
+      // as between two scenarios: the pool has refilled (after stop) before the next pair boots
+      await pool.settled();
       pooled.push(await bootOnce(`boot-pool${i}`, { pool }));
     }
   } finally {

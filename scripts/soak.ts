@@ -35,14 +35,18 @@ function options(): { runs: number; hog: boolean; profile: string } {
 }
 
 const children = new Set<ChildProcess>();
-function killAll(): void {
-  for (const c of children) c.kill('SIGKILL');
+function killAll(signal: NodeJS.Signals): void {
+  for (const c of children) c.kill(signal);
 }
-process.on('exit', killAll);
+process.on('exit', () => killAll('SIGKILL'));
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
-    killAll();
-    process.exit(130);
+    // cucumber cleans up its hosts (even a hung one) on SIGTERM; SIGKILL would leave a
+    // SIGSTOPped host stopped for ever
+    killAll('SIGTERM');
+    setTimeout(() => process.exit(130), 5000).unref();
+    const left = [...children];
+    void Promise.all(left.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r))))).then(() => process.exit(130));
   });
 }
 

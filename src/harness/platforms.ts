@@ -2,8 +2,8 @@
  * The FT platforms a scenario can protect its pairs with, by name (world parameter
  * `platform`). Each factory takes the pair's layout (every link through its proxy).
  *
- * The builtin platform draws its processes from a pool of idle, warmed-up agents (set
- * FTCHAOS_AGENT_POOL=off to spawn every process when it is needed instead).
+ * The builtin platform draws its processes from a pool of idle, warmed-up agents, replaced
+ * between scenarios (set FTCHAOS_AGENT_POOL=off to spawn every process when it is needed).
  */
 import { createBuiltinPlatform, DEFAULT_OPTIONS } from '../platform/builtin/index.ts';
 import { AgentPool } from '../platform/builtin/agent-pool.ts';
@@ -30,6 +30,11 @@ export const platformDrivers: Record<string, PlatformFactory> = {
 /** start the builtin platform's agents early (before the first scenario needs them) */
 export function warmPlatforms(): void {
   builtinPool();
+}
+
+/** resolves once the platforms' idle agents are ready (the After hook waits: none starts during a scenario) */
+export async function platformsSettled(): Promise<void> {
+  await pool?.settled();
 }
 
 /** stop every idle agent (end of the run) */

@@ -4,5 +4,6 @@
  */
 export type { Checkpoint, Delta, Vm, VmConfig } from './types.ts';
 export { bootVm, restoreVm, prewarmVm, dropPrewarmed, V86Vm, READY_LINE, DEFAULT_MEMORY_MIB, type VmOptions, type CaptureStats } from './machine.ts';
+export { precompile } from './v86.ts';
 export { applyDelta, encodeCheckpoint, decodeCheckpoint, encodeDelta, decodeDelta } from './codec.ts';
 export type { DirtyTracking, RamStats } from './ram.ts';

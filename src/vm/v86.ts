@@ -84,6 +84,11 @@ export function checkInternals(emu: Emulator): void {
 
 let wasmModule: Promise<WebAssembly.Module> | null = null;
 
+/** compile v86's wasm now (once per process), so that the first emulator does not wait for it */
+export async function precompile(): Promise<void> {
+  await compiledWasm();
+}
+
 /** v86's wasm, compiled once per process and instantiated per emulator */
 function compiledWasm(): Promise<WebAssembly.Module> {
   if (!wasmModule) {

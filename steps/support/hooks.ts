@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
 import { openRunContext, type RunContext } from '../../src/harness/run-context.ts';
 import { ScenarioRuntime } from '../../src/harness/scenario.ts';
+import { platformsSettled } from '../../src/harness/platforms.ts';
 import { collectEvidence } from '../../src/harness/evidence.ts';
 import { writeAllureRunFiles } from '../../src/harness/allure-files.ts';
 import { VerdictFailure } from '../../src/harness/verdicts.ts';
@@ -49,7 +50,10 @@ After({ timeout: 60_000 }, async function (this: FtWorld, { result, pickle }) {
   const stability = rt.judgeRoleStability(pickle.tags.some((t) => t.name === '@unplanned-failover-expected'));
   run?.noteSeeds(rt.seedsUsed);
   const failed = result?.status === Status.FAILED;
-  for (const a of await collectEvidence(rt, this.scenarioName, { failed })) {
+  // the platform's agents are replaced while the evidence is rendered: the next scenario
+  // starts only once they are ready, so that no start-up runs beside it
+  const [evidence] = await Promise.all([collectEvidence(rt, this.scenarioName, { failed }), platformsSettled()]);
+  for (const a of evidence) {
     this.attach(a.body, { mediaType: a.mediaType, fileName: a.fileName });
   }
   this.runtime = null;

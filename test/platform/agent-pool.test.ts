@@ -13,7 +13,7 @@ import { KvConn, awaitGone } from './support.ts';
 
 test('a pair from the agent pool runs in the pooled processes, serves, and nothing is left after the pool closes', { timeout: 120_000 }, async () => {
   const before = new Set(liveChildPids());
-  const pool = new AgentPool({ vm: { memoryMiB: 16 }, hosts: 2, witnesses: 1 });
+  const pool = new AgentPool({ vm: { memoryMiB: 16 } });
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftchaos-pool-'));
   let p: BuiltinPlatform | null = null;
   try {

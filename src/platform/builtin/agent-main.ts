@@ -1,7 +1,7 @@
 /**
- * Process entry of a pooled agent: `node --import tsx agent-main.ts '{"kind":"host",...}'`.
+ * Process entry of a pooled agent: `node --import tsx agent-main.ts '{"kind":"backup",...}'`.
  * It loads everything a host (or the witness) needs — and for a host starts its emulator
- * thread and warms it up — then says `{"t":"idle"}` and waits for its configuration: one JSON
+ * thread, compiles the emulator and, for a backup-to-be, warms up the restore path — then says `{"t":"idle"}` and waits for its configuration: one JSON
  * line on stdin. From then on it is an ordinary host or witness process. A real FT platform's
  * hosts are long-running agents too; the pool (agent-pool.ts) only moves process start-up out
  * of the time a scenario waits for its pair.
@@ -11,7 +11,8 @@ import { emit } from './events.ts';
 import type { VmWorkerData } from './vm-protocol.ts';
 
 export interface AgentSpec {
-  kind: 'host' | 'witness';
+  /** 'backup': a host whose emulator is warmed up for restores (a failover is quick); 'primary': a host whose emulator is compiled (it boots the guest) */
+  kind: 'primary' | 'backup' | 'witness';
   /** host agents: the emulator settings to warm up for */
   vm?: VmWorkerData;
 }
@@ -29,12 +30,13 @@ async function main(): Promise<void> {
   process.stdin.on('error', orphaned);
   process.stdout.on('error', orphaned);
   let start: (line: string) => void;
-  if (spec.kind === 'host') {
+  if (spec.kind !== 'witness') {
     const [{ runHost }, { VmThread }] = await Promise.all([import('./host-run.ts'), import('./vm-thread.ts')]);
     const vm = new VmThread(spec.vm ?? { memoryMiB: 16 });
     vm.onFatal = () => process.exit(3);
     await vm.whenReady();
-    await vm.warmUp();
+    if (spec.kind === 'backup') await vm.warmUp();
+    else await vm.prepare();
     start = (line) => runHost(JSON.parse(line), vm);
   } else {
     const { runWitness } = await import('./witness-run.ts');

@@ -2,9 +2,10 @@
  * A pool of idle agent processes (agent-main.ts), already loaded and — for hosts — with a
  * warmed-up emulator thread, so that starting a pair (or restarting a host) does not wait for
  * Node, tsx and v86 to start. The driver takes an agent when it has one ready (or about to be)
- * and spawns a process the ordinary way otherwise. The pool keeps two pairs' worth, so the
- * next scenario's pair is ready while the agents of the last one are replaced; agents are
- * started at most three at a time (a 2-core machine runs a scenario beside them).
+ * and spawns a process the ordinary way otherwise. Agents are replaced after the pair that
+ * used them stopped; `settled()` tells when they are ready, so that the harness can start the
+ * next scenario only then: an agent starting up beside a running scenario would take CPU from
+ * the platform under test (on a 2-core machine, enough to slow commits and outages).
  * Idle agents are ordinary children (children.ts): killed on exit and signals, and they exit
  * by themselves when the parent's pipe closes.
  */
@@ -16,6 +17,7 @@ import { parseEvent } from './events.ts';
 import type { AgentSpec } from './agent-main.ts';
 import type { VmWorkerData } from './vm-protocol.ts';
 
+const KINDS: readonly AgentSpec['kind'][] = ['witness', 'primary', 'backup'];
 const AGENT_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.ts');
 
 interface Agent {
@@ -24,10 +26,8 @@ interface Agent {
 }
 
 export interface AgentPoolOptions {
-  /** idle host agents to keep [4] */
-  hosts?: number;
-  /** idle witness agents to keep [2] */
-  witnesses?: number;
+  /** idle agents to keep per kind [1 witness, 1 primary-to-be, 1 backup-to-be] */
+  want?: Partial<Record<AgentSpec['kind'], number>>;
   /** agents starting at the same time, at most [3] */
   wave?: number;
   /** the emulator settings host agents warm up for (other settings spawn the ordinary way) */
@@ -35,13 +35,13 @@ export interface AgentPoolOptions {
 }
 
 export class AgentPool {
-  private readonly idle: Record<AgentSpec['kind'], Agent[]> = { host: [], witness: [] };
+  private readonly idle: Record<AgentSpec['kind'], Agent[]> = { witness: [], primary: [], backup: [] };
   private closed = false;
   private starting = 0;
 
   constructor(private readonly o: AgentPoolOptions) {}
 
-  /** host agents serve hosts with these emulator settings only */
+  /** host agents (primary / backup) serve hosts with these emulator settings only */
   serves(vm: VmWorkerData): boolean {
     return vm.memoryMiB === this.o.vm.memoryMiB && vm.vmModule === this.o.vm.vmModule && vm.imagePath === this.o.vm.imagePath;
   }
@@ -49,27 +49,13 @@ export class AgentPool {
   /** start agents until the pool is full */
   refill(): void {
     if (this.closed) return;
-    const want = { host: this.o.hosts ?? 4, witness: this.o.witnesses ?? 2 };
+    const want = { witness: 1, primary: 1, backup: 1, ...this.o.want };
     const wave = this.o.wave ?? 3;
     while (this.starting < wave) {
-      const kind = this.nextMissing(want);
+      const kind = KINDS.find((k) => this.idle[k].length < want[k]);
       if (!kind) return;
       this.idle[kind].push(this.spawn(kind));
     }
-  }
-
-  /** the first agent missing in the order witness, host, host, witness, host, host, … (one pair's worth at a time) */
-  private nextMissing(want: Record<AgentSpec['kind'], number>): AgentSpec['kind'] | null {
-    const seen = { host: 0, witness: 0 };
-    for (let i = 0; seen.host < want.host || seen.witness < want.witness; i++) {
-      const kind = i % 3 === 0 ? 'witness' : 'host';
-      if (seen[kind] >= want[kind]) {
-        seen[kind]++;
-        continue;
-      }
-      if (++seen[kind] > this.idle[kind].length) return kind;
-    }
-    return null;
   }
 
   /**
@@ -87,6 +73,11 @@ export class AgentPool {
     return null;
   }
 
+  /** resolves once no agent is starting (every idle agent is ready, or the pool closed) */
+  settled(): Promise<void> {
+    return Promise.all(KINDS.flatMap((k) => this.idle[k]).map((a) => a.ready)).then(() => {});
+  }
+
   /** hand a taken agent its configuration: from now on it is that process */
   static configure(child: Child, config: unknown): void {
     child.stdin.write(JSON.stringify(config) + '\n');
@@ -95,15 +86,14 @@ export class AgentPool {
   /** kill every idle agent; the pool spawns no more */
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.idle.host, ...this.idle.witness];
-    this.idle.host = [];
-    this.idle.witness = [];
+    const all = KINDS.flatMap((k) => this.idle[k]);
+    for (const k of KINDS) this.idle[k] = [];
     for (const a of all) a.child.kill('SIGKILL');
     await Promise.allSettled(all.map((a) => a.child));
   }
 
   private spawn(kind: AgentSpec['kind']): Agent {
-    const spec: AgentSpec = kind === 'host' ? { kind, vm: this.o.vm } : { kind };
+    const spec: AgentSpec = kind === 'witness' ? { kind } : { kind, vm: this.o.vm };
     const child = spawnTsNode(AGENT_MAIN, [JSON.stringify(spec)]);
     this.starting++;
     const ready = new Promise<boolean>((resolve) => {

@@ -297,7 +297,7 @@ export class BuiltinPlatform implements FtPlatform {
   }
 
   /** a pooled agent configured as `config`, or a freshly spawned process */
-  private async launch(kind: 'host' | 'witness', main: string, config: HostConfig | WitnessConfig): Promise<{ child: Child }> {
+  private async launch(kind: 'primary' | 'backup' | 'witness', main: string, config: HostConfig | WitnessConfig): Promise<{ child: Child }> {
     const pool = this.cfg.pool;
     const pooled = pool && (kind === 'witness' || pool.serves(vmThreadData(config as HostConfig))) ? await pool.take(kind) : null;
     if (!pooled) return { child: spawnTsNode(main, [JSON.stringify(config)]) };
@@ -357,7 +357,7 @@ export class BuiltinPlatform implements FtPlatform {
       ...(this.cfg.imagePath ? { imagePath: this.cfg.imagePath } : {}),
       ...(this.cfg.solo ? { solo: true } : {}),
     };
-    const { child } = await this.launch('host', HOST_MAIN, hc);
+    const { child } = await this.launch(initialRole, HOST_MAIN, hc);
     const incarnation = ++h.incarnations;
     h.child = child;
     h.pid = child.pid ?? null;

@@ -76,6 +76,11 @@ export class VmThread {
 
   // ------------------------------------------------------------ a running machine
 
+  /** load the VM layer and compile the emulator, nothing more */
+  prepare(): Promise<void> {
+    return this.request('prepare');
+  }
+
   /** boot, capture and restore a throwaway machine (compiles and warms the emulator); once */
   warmUp(): Promise<{ ms: number }> {
     this.warming ??= this.request<{ ms: number }>('warmUp').then((r) => {

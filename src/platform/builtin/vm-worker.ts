@@ -86,6 +86,10 @@ const copy = (b: Uint8Array): Uint8Array =>
 async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: ArrayBuffer[] }> {
   const m = await vmModule();
   switch (req.op) {
+    case 'prepare':
+      // load the VM layer and compile the emulator (a primary-to-be needs no more)
+      await (m as VmModule & { precompile?: () => Promise<void> }).precompile?.();
+      return {};
     case 'warmUp': {
       // boot, capture and restore a throwaway machine once: compiles v86's wasm and warms the
       // restore path, so that the first failover does not pay for it

@@ -135,6 +135,15 @@ export interface FtPlatform {
 
 export type PlatformAbility = 'crash' | 'hang' | 'resume' | 'restart' | 'logs';
 
+/** what a step says a platform cannot do: "platform X cannot <this>" */
+export const ABILITY_TEXT: Record<PlatformAbility, string> = {
+  crash: 'crash a host',
+  hang: 'hang a host',
+  resume: 'resume a hung host',
+  restart: 'restart a host',
+  logs: 'list its log files',
+};
+
 /** the three kinds of link a pair has (each host has one of each) */
 export type LinkKind = 'client' | 'replication' | 'witness';
 

@@ -9,7 +9,7 @@
  * This module holds the vocabulary and checks what a driver sends; it does no I/O.
  */
 import type { HostName, Role } from '../types.ts';
-import { HOST_NAMES } from '../types.ts';
+import { ABILITY_TEXT, HOST_NAMES } from '../types.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -21,14 +21,7 @@ export const CAPABILITIES = ['crash', 'hang', 'resume', 'restart', 'logs', 'cut'
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** what a step says a platform cannot do ("platform X cannot <this>") */
-export const CAPABILITY_TEXT: Record<Capability, string> = {
-  crash: 'crash a host',
-  hang: 'hang a host',
-  resume: 'resume a hung host',
-  restart: 'restart a host',
-  logs: 'list its log files',
-  cut: 'cut its own links',
-};
+export const CAPABILITY_TEXT: Record<Capability, string> = { ...ABILITY_TEXT, cut: 'cut its own links' };
 
 export const LINK_KINDS = ['client', 'replication', 'witness'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];

@@ -315,23 +315,24 @@ export async function runDriverCheck(spec: CommandSpec, opts: CheckOptions = {})
     if (proc.alive) {
       const st = await call('stop', 'stop', {}, true);
       add(st.item);
-      await proc.shutdown(10_000);
-      const exitedOk = proc.exitInfo && proc.exitInfo.signal !== 'SIGKILL';
-      if (st.item.outcome === 'works' && !exitedOk) {
+      proc.closeStdin();
+      const exited = await Promise.race([proc.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+      if (st.item.outcome === 'works' && !exited) {
         st.item.outcome = 'wrong';
         st.item.detail = `answered, but did not exit within 10000 ms of its stdin closing (killed)`;
       }
     } else {
-      add({ name: 'stop', required: true, outcome: 'wrong', detail: `the driver had already exited ${proc.describeExit()} before stop${proc.stderrHint()}` });
+      add({ name: 'stop', required: true, outcome: 'skipped', detail: `not called: the driver had already exited ${proc.describeExit()}${proc.stderrHint()}` });
     }
     // anything it started that is still around, in its process group
-    await new Promise((r) => setTimeout(r, 200));
-    leftBehind = proc.groupMembers();
+    leftBehind = proc.groupMembers().filter((p) => p !== proc.pid || proc.alive);
+    const names = leftBehind.map(cmdline);
+    proc.killGroup();
+    await proc.exited;
     if (leftBehind.length) {
       const stop = items.find((i) => i.name === 'stop')!;
       stop.outcome = 'wrong';
-      stop.detail += `; left ${leftBehind.length} process(es) behind: ${leftBehind.map(cmdline).join(', ')} (killed)`;
-      proc.killGroup();
+      stop.detail += `; left ${leftBehind.length} process(es) behind: ${names.join(', ')} (killed)`;
     }
   }
 

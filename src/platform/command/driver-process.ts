@@ -93,13 +93,25 @@ export class DriverProcess {
         live.delete(this);
         resolve(this.exitInfo);
       });
-      this.child.once('close', (code, signal) => {
-        if (spawnError) return;
+      // 'exit' can come before the last lines are read, and 'close' never comes while a
+      // process the driver left behind holds its pipes: whichever is first, with a grace
+      let finalised = false;
+      const finalise = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (finalised || spawnError) return;
+        finalised = true;
         this.exitInfo = { code, signal };
         live.delete(this);
-        this.failAll(`driver ${opts.display} exited (${signal ?? `code ${code}`}) before it answered${this.stderrHint()}`, 'exited');
+        const how = signal ?? `code ${code}`;
+        this.failAll(`driver ${opts.display} exited (${how}) before it answered${this.stderrHint()}`, 'exited', `nothing: the driver exited (${how})`);
         this.stderrOut?.end();
         resolve(this.exitInfo);
+      };
+      this.child.once('exit', (code, signal) => {
+        const t = setTimeout(() => finalise(code, signal), 200);
+        this.child.once('close', () => {
+          clearTimeout(t);
+          finalise(code, signal);
+        });
       });
     });
     this.child.stdin!.on('error', () => {

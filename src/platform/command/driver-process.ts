@@ -32,7 +32,7 @@ export interface TranscriptEntry {
 interface Pending {
   method: string;
   sent: string;
-  resolve: (v: unknown) => void;
+  resolve: (v: { result: unknown; seq: number }) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -67,6 +67,8 @@ export class DriverProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   private readonly pending = new Map<number, Pending>();
+  /** lines read from the driver so far: tells an answer apart from events that came after it */
+  seq = 0;
   private nextId = 1;
   private buf = '';
   private stderrTail: string[] = [];
@@ -155,7 +157,15 @@ export class DriverProcess {
   }
 
   /** send one request; resolves with its result, rejects with a DriverCallError */
-  request(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+  async request(method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+    return (await this.requestSeq(method, params, timeoutMs)).result;
+  }
+
+  /**
+   * As request(), with the number of the line that carried the answer: events read after it
+   * (seq greater) are newer than the answer, though the caller sees the answer after them.
+   */
+  requestSeq(method: string, params: unknown, timeoutMs: number): Promise<{ result: unknown; seq: number }> {
     const id = this.nextId++;
     const sent = JSON.stringify({ id, method, params: params ?? {} });
     const quiet = method === 'status' && !this.recordStatus;
@@ -248,6 +258,7 @@ export class DriverProcess {
   }
 
   private onLine(line: string): void {
+    this.seq++;
     const parsed = parseLine(line);
     const quiet = parsed.kind === 'response' && this.statusIds.has(parsed.id);
     if (!quiet) this.transcript.push({ dir: 'received', line, time: monoMs() });
@@ -276,7 +287,7 @@ export class DriverProcess {
     this.pending.delete(parsed.id);
     clearTimeout(p.timer);
     if (parsed.error !== undefined) p.reject(new DriverCallError(`driver ${this.opts.display} refused "${p.method}": ${parsed.error}`, p.sent, line, 'error'));
-    else p.resolve(parsed.result);
+    else p.resolve({ result: parsed.result, seq: this.seq });
   }
 
   private failAll(message: string, reason: DriverCallError['reason'], received?: string): void {

@@ -61,6 +61,8 @@ export class CommandPlatform implements FtPlatform {
   private stopping: Promise<void> | null = null;
   private started = false;
   private warnedClock = false;
+  /** DriverProcess.seq of the latest role or protection event */
+  private lastStateSeq = 0;
 
   constructor(private readonly cfg: CommandPlatformConfig) {
     this.name = cfg.spec.display;
@@ -266,6 +268,7 @@ export class CommandPlatform implements FtPlatform {
   private onEvent(e: DriverEvent): void {
     if (this.stopping) return;
     const time = this.stamp(e.time);
+    if (e.event === 'role' || e.event === 'protected') this.lastStateSeq = this.proc?.seq ?? 0;
     switch (e.event) {
       case 'role':
         this.setRole(e.host, e.role, time, e.epoch);
@@ -306,15 +309,21 @@ export class CommandPlatform implements FtPlatform {
     if (this.polling || !this.proc?.alive || this.stopping) return;
     this.polling = true;
     try {
-      const s = parseStatus(await this.proc.request('status', {}, this.cfg.callTimeoutMs ?? 30_000));
+      const answer = await this.proc.requestSeq('status', {}, this.cfg.callTimeoutMs ?? 30_000);
+      const s = parseStatus(answer.result);
       if (this.stopping) return;
       this.figures = s;
-      const now = monoMs();
-      for (const h of HOST_NAMES) {
-        this.hosts[h].pid = s.hosts[h].pid ?? null;
-        this.setRole(h, s.hosts[h].role, now);
+      for (const h of HOST_NAMES) this.hosts[h].pid = s.hosts[h].pid ?? null;
+      // roles from a status answer only fill in what events missed; an event read after the
+      // answer is newer than it and wins
+      if (answer.seq > this.lastStateSeq) {
+        const now = monoMs();
+        // step down before stepping up, so the history never shows two primaries that the
+        // driver did not report
+        const order = [...HOST_NAMES].sort((x, y) => Number(s.hosts[x].role === 'primary') - Number(s.hosts[y].role === 'primary'));
+        for (const h of order) this.setRole(h, s.hosts[h].role, now);
+        this.setProtected(s.protected, now);
       }
-      this.setProtected(s.protected, now);
       this.changed();
     } catch (err) {
       if (!this.stopping) this.emit({ type: 'log', host: 'platform', line: `status: ${(err as Error).message}`, time: monoMs() });

@@ -63,7 +63,7 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number;
       };
       return {
         platform: [...used].join(', ') || 'builtin',
-        ...Object.fromEntries(Object.entries(seenDrivers()).map(([k, v]) => [`driver ${k}`, v])),
+        ...(Object.keys(seenDrivers()).length ? { 'platform driver': Object.entries(seenDrivers()).map(([k, v]) => `${k}: ${v}`).join('; ') } : {}),
         seed: String(seed),
         ...(stepSeeds.size ? { 'fault schedule seeds': [...stepSeeds].join(', ') } : {}),
         toxiproxy: tp.external ? `external ${tp.url}` : `embedded ${tp.url}`,

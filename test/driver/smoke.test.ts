@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { runCucumber } from '../support/cucumber-run.ts';
 
 test('the @smoke features pass through the Python reference driver', { timeout: 300_000 }, async () => {
@@ -13,4 +14,8 @@ test('the @smoke features pass through the Python reference driver', { timeout: 
   assert.ok(run.scenarios.size >= 1, 'at least one @smoke scenario ran');
   for (const s of run.scenarios.values()) assert.equal(s.status, 'PASSED', `${s.name}: ${s.messages.join('\n')}`);
   assert.deepEqual(run.survivors, [], 'no process of the run survives it');
+  // the report's environment says which platform, and what its driver declared
+  const env = readFileSync('reports/allure-results/environment.properties', 'utf8');
+  assert.match(env, /^platform=command\\:\.\/examples\/drivers\/builtin\.py$/m);
+  assert.match(env, /^platform\\? driver=command\\:\.\/examples\/drivers\/builtin\.py\\?: builtin \(Python reference driver\), protocol 1, can crash, hang, resume, restart, logs/m);
 });

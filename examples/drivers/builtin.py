@@ -277,7 +277,8 @@ class Driver:
         if e["t"] == "ready":
             proc.ready.set()
         elif e["t"] == "lease":
-            send({"event": "log", "host": "witness", "line": "lease: holder %s term %s standby %s" % (e.get("holder"), e.get("term"), e.get("standby")), "time": t})
+            show = lambda v: "null" if v is None else v
+            send({"event": "log", "host": "witness", "line": "lease: holder %s term %s standby %s" % (show(e.get("holder")), e.get("term"), show(e.get("standby"))), "time": t})
         elif e["t"] == "loop":
             send(self.loop_event("witness", e))
 

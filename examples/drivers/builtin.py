@@ -7,12 +7,17 @@ or ./bin/ftchaos.mjs in an ftchaos checkout), reads their ndjson events, and spe
 protocol on its own stdin/stdout: one JSON object per line; requests {"id","method","params"},
 answers {"id","result"} or {"id","error":{"message"}}, events {"event",...}. Logs go to stderr.
 
+With `--own replication,witness` (any of the two) it runs those links through forwarders of
+its own instead of the harness's proxies, and cuts them itself on `cut` / `heal` — the way a
+driver faults links that cannot be proxied (a hypervisor's kernel-level FT logging network).
+
 Times: the hosts stamp their events with CLOCK_MONOTONIC milliseconds, the harness's clock;
 they are passed on unchanged (Python's time.monotonic() is the same clock on Linux).
 """
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +26,8 @@ import time
 PROTOCOL = 1
 HOSTS = ("a", "b")
 CAPABILITIES = ["crash", "hang", "resume", "restart", "logs"]
+LINKS = ("client", "replication", "witness")
+OWNABLE = ("replication", "witness")
 
 out_lock = threading.Lock()
 state_lock = threading.RLock()
@@ -114,6 +121,85 @@ class Proc:
             return ""
 
 
+class OwnLink:
+    """One link the driver owns: a TCP forwarder on 127.0.0.1 to `target`. A cut drops the bytes
+    of a direction silently (nothing is closed, as when packets are lost); heal stops dropping
+    and closes the connections that lost bytes, so both ends reconnect cleanly."""
+
+    def __init__(self, target):
+        self.target = (target["host"], target["port"])
+        self.drop = {"from-host": False, "to-host": False}
+        self.conns = []
+        self.lock = threading.Lock()
+        self.srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.srv.bind(("127.0.0.1", 0))
+        self.srv.listen(16)
+        self.address = {"host": "127.0.0.1", "port": self.srv.getsockname()[1]}
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                host_side, _ = self.srv.accept()
+            except OSError:
+                return
+            try:
+                far = socket.create_connection(self.target, timeout=5)
+                far.settimeout(None)
+            except OSError:
+                host_side.close()
+                continue
+            for sk in (host_side, far):
+                sk.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self.lock:
+                self.conns.append((host_side, far))
+            threading.Thread(target=self._pipe, args=(host_side, far, "from-host"), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(far, host_side, "to-host"), daemon=True).start()
+
+    def _pipe(self, src, dst, direction):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if not self.drop[direction]:
+                    dst.sendall(data)
+        except OSError:
+            pass
+        for sk in (src, dst):
+            try:
+                sk.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self, direction):
+        for d in (("from-host", "to-host") if direction == "both" else (direction,)):
+            self.drop[d] = True
+
+    def heal(self, direction):
+        was = dict(self.drop)
+        for d in (("from-host", "to-host") if direction == "both" else (direction,)):
+            self.drop[d] = False
+        if was != self.drop:
+            with self.lock:
+                conns, self.conns = self.conns, []
+            for pair in conns:
+                for sk in pair:
+                    try:
+                        sk.shutdown(socket.SHUT_RDWR)
+                        sk.close()
+                    except OSError:
+                        pass
+
+    def close(self):
+        try:
+            self.srv.close()
+        except OSError:
+            pass
+        self.heal("both")
+
+
 class Host:
     def __init__(self, name):
         self.name = name
@@ -127,7 +213,9 @@ class Host:
 
 
 class Driver:
-    def __init__(self):
+    def __init__(self, own):
+        self.own = own
+        self.links = {}  # (kind, host) -> OwnLink
         self.hosts = {h: Host(h) for h in HOSTS}
         self.witness = None
         self.protected = False
@@ -141,8 +229,8 @@ class Driver:
         return {
             "name": "builtin (Python reference driver)",
             "protocol": PROTOCOL,
-            "capabilities": CAPABILITIES,
-            "links": {"proxied": ["client", "replication", "witness"], "own": []},
+            "capabilities": CAPABILITIES + (["cut"] if self.own else []),
+            "links": {"proxied": [k for k in LINKS if k not in self.own], "own": list(self.own)},
         }
 
     def start(self, params):
@@ -161,6 +249,13 @@ class Driver:
             for s in ("log", "console.log", "stderr.log"):
                 self.files["host-%s.%s" % (h, s)] = f("host-%s.%s" % (h, s))
         w = params["layout"]["witness"]
+        # links we own: each host dials our forwarder instead of the harness's proxy
+        for h in HOSTS:
+            peer = "b" if h == "a" else "a"
+            if "replication" in self.own:
+                self.links[("replication", h)] = OwnLink(params["layout"]["hosts"][peer]["replication"])
+            if "witness" in self.own:
+                self.links[("witness", h)] = OwnLink(w)
         cmd = ftchaos_command()
         self.witness = Proc(cmd + ["witness", "--host", w["host"], "--port", str(w["port"]), "--log-file", self.files["witness.log"]],
                             self.files["witness.stderr.log"], self.on_witness_event, lambda p: None)
@@ -229,6 +324,22 @@ class Driver:
         self.spawn_host(h.name, "primary" if cold else "backup")
         return {}
 
+    def cut(self, params):
+        self.own_link(params).cut(params.get("direction", "both"))
+        return {}
+
+    def heal(self, params):
+        self.own_link(params).heal(params.get("direction", "both"))
+        return {}
+
+    def own_link(self, params):
+        link, host, direction = params.get("link"), params.get("host"), params.get("direction", "both")
+        if direction not in ("both", "from-host", "to-host"):
+            raise DriverError("direction must be both, from-host or to-host, not %s" % json.dumps(direction))
+        if (link, host) not in self.links:
+            raise DriverError("this driver owns %s links of hosts a and b, not %s of %s" % (" and ".join(self.own) or "no", json.dumps(link), json.dumps(host)))
+        return self.links[(link, host)]
+
     def logs(self, params):
         return {"files": dict(self.files)}
 
@@ -252,10 +363,15 @@ class Driver:
 
     def spawn_host(self, name, initial_role):
         h = self.hosts[name]
+        links = dict(self.cfg["layout"]["hosts"][name])
+        if ("replication", name) in self.links:
+            links["dialPeer"] = self.links[("replication", name)].address
+        if ("witness", name) in self.links:
+            links["dialWitness"] = self.links[("witness", name)].address
         cfg = {
             "name": name,
             "initialRole": initial_role,
-            "links": self.cfg["layout"]["hosts"][name],
+            "links": links,
             "options": self.cfg.get("options") or {},
             "logFile": self.files["host-%s.log" % name],
             "consoleFile": self.files["host-%s.console.log" % name],
@@ -356,14 +472,35 @@ class Driver:
             p.signal(signal.SIGKILL)
         for p in procs:
             p.ended.wait(10)
+        for link in self.links.values():
+            link.close()
+
+
+def parse_args(argv):
+    own = []
+    args = list(argv)
+    while args:
+        a = args.pop(0)
+        if a == "--own" and args:
+            own = [k for k in args.pop(0).split(",") if k]
+        else:
+            print("usage: builtin.py [--own replication,witness]", file=sys.stderr)
+            sys.exit(2)
+    bad = [k for k in own if k not in OWNABLE]
+    if bad:
+        print("--own: this driver can own %s links, not %s" % (" and ".join(OWNABLE), ", ".join(bad)), file=sys.stderr)
+        sys.exit(2)
+    return own
 
 
 def main():
-    driver = Driver()
+    driver = Driver(parse_args(sys.argv[1:]))
     methods = {
         "hello": driver.hello, "start": driver.start, "status": driver.status, "crash": driver.crash,
         "hang": driver.hang, "resume": driver.resume, "restart": driver.restart, "logs": driver.logs, "stop": driver.stop,
     }
+    if driver.own:
+        methods.update({"cut": driver.cut, "heal": driver.heal})
 
     def bye(*_):
         driver.kill_all()

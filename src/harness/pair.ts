@@ -3,7 +3,7 @@
  * probes, and the fault windows it has open. Everything it starts it also stops (`teardown`).
  */
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { FtPlatform, HostName, PairLayout, PlatformAbility, PlatformOptions, PairStatus } from '../platform/types.ts';
+import type { FtPlatform, HostName, LinkCut, PairLayout, PlatformAbility, PlatformOptions, PairStatus } from '../platform/types.ts';
 import { ABILITY_TEXT, PlatformCannotError } from '../platform/types.ts';
 import type { Recorder } from '../workload/recorder.ts';
 import { KvClient } from '../workload/client.ts';
@@ -68,10 +68,14 @@ export class PairUnderTest {
     net: NetworkFaults,
     private readonly ctx: PairContext,
   ) {
+    const p = platform;
+    const owner = p.ownLinks && p.cutLink && p.healLink
+      ? { name: p.name, ownLinks: () => p.ownLinks!(), cutLink: (c: LinkCut) => p.cutLink!(c), healLink: (c: LinkCut) => p.healLink!(c) }
+      : null;
     this.linkFaults = new LinkFaults(name, links, net, ctx.recorder, async () => {
       const st = await this.settled('primary');
       return { primary: st.primary, backup: st.backup };
-    });
+    }, owner);
   }
 
   /** create proxies for every link, start the platform on them and wait until protected */

@@ -15,7 +15,7 @@ const RUNS = join('reports', 'runs');
 test('a driver lying about roles is caught by the checkers; a missing capability fails the step', { timeout: 300_000 }, async () => {
   const platform = 'command:./test/driver/fixtures/liar.py --hide-split-brain --no-hang';
   const since = Date.now();
-  const run = await runCucumber(['--config', 'test/fixtures/driver/cucumber.json', '--world-parameters', JSON.stringify({ platform })]);
+  const run = await runCucumber(['--config', 'test/fixtures/driver/cucumber.json', '--tags', '@liar', '--world-parameters', JSON.stringify({ platform })]);
   assert.notEqual(run.exitCode, 0);
 
   const brain = run.scenarios.get('The driver hides a split brain behind roles that look right');

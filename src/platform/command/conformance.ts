@@ -131,7 +131,7 @@ export async function runDriverCheck(spec: CommandSpec, opts: CheckOptions = {})
 
   let hello: Hello | null = null;
   let leftBehind: number[] = [];
-  const LATER: [string, boolean][] = [['start', true], ['protected', true], ['status', true], ['roles are true', true], ['logs', false], ['hang', false], ['resume', false], ['crash', false], ['restart', false], ['failover reported', false], ['events', true]];
+  const LATER: [string, boolean][] = [['start', true], ['protected', true], ['status', true], ['roles are true', true], ['logs', false], ['hang', false], ['resume', false], ['cut', false], ['crash', false], ['restart', false], ['failover reported', false], ['events', true]];
   try {
     await exercise();
   } finally {
@@ -258,6 +258,23 @@ export async function runDriverCheck(spec: CommandSpec, opts: CheckOptions = {})
       missing('hang');
       if (!can('resume')) missing('resume');
       else add({ name: 'resume', required: false, outcome: 'skipped', detail: 'declared, but nothing can hang a host to resume' });
+    }
+
+    // ---- cut / heal of a link it owns (the backup's, both ways); the pair must be protected after
+    if (can('cut') && hello.own.length) {
+      const b = backupName();
+      const link = hello.own.includes('replication') ? 'replication' : hello.own[0]!;
+      const cutParams = { link, host: b, direction: 'both' };
+      const c = await call('cut', 'cut', cutParams, false);
+      add(c.item);
+      const hl = await call('heal', 'heal', cutParams, false);
+      if (hl.ok && !(await until(() => isProtected, startMs))) {
+        hl.item.outcome = 'wrong';
+        hl.item.detail = `the pair was not protected again within ${startMs} ms after healing ${link} of ${b}`;
+      }
+      add(hl.item);
+    } else if (!can('cut')) {
+      missing('cut');
     }
 
     // ---- crash the backup, restart it

@@ -157,6 +157,11 @@ export class CommandPlatform implements FtPlatform {
         if (ok) {
           done();
           resolve(s);
+        } else if (this.proc && !this.proc.alive && !this.stopping) {
+          // nothing will change any more
+          done();
+          reject(new Error(`${what} cannot happen: the driver exited ${this.proc.describeExit()}${this.proc.stderrHint()}; ${this.name} reports a=${s.hosts.a.role} b=${s.hosts.b.role}`));
+          return true;
         }
         return ok;
       };
@@ -363,7 +368,8 @@ export class CommandPlatform implements FtPlatform {
       if (proc.alive) {
         await this.refreshLogs();
         try {
-          await proc.request('stop', {}, this.cfg.callTimeoutMs ?? 30_000);
+          // a driver that never answered hello will hardly answer stop: do not wait long for it
+          await proc.request('stop', {}, this.hello ? this.cfg.callTimeoutMs ?? 30_000 : 5000);
         } catch (err) {
           this.emit({ type: 'log', host: 'platform', line: `stop: ${(err as Error).message}`, time: monoMs() });
         }

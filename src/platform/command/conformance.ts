@@ -344,8 +344,7 @@ export async function runDriverCheck(spec: CommandSpec, opts: CheckOptions = {})
     // anything it started that is still around, in its process group
     leftBehind = proc.groupMembers().filter((p) => p !== proc.pid || proc.alive);
     const names = leftBehind.map(cmdline);
-    proc.killGroup();
-    await proc.exited;
+    await proc.shutdown(0); // kills the group
     if (leftBehind.length) {
       const stop = items.find((i) => i.name === 'stop')!;
       stop.outcome = 'wrong';

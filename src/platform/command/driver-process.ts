@@ -92,7 +92,6 @@ export class DriverProcess {
         // spawn failed: there is no process and 'exit' may never come
         this.exitInfo = { code: -1, signal: null };
         this.failAll(`could not start ${opts.display}: ${err.message}`, 'exited');
-        live.delete(this);
         resolve(this.exitInfo);
       });
       // 'exit' can come before the last lines are read, and 'close' never comes while a
@@ -102,7 +101,7 @@ export class DriverProcess {
         if (finalised || spawnError) return;
         finalised = true;
         this.exitInfo = { code, signal };
-        live.delete(this);
+        // stays in `live` until its group is killed: what it left behind must not outlive us
         const how = signal ?? `code ${code}`;
         this.failAll(`driver ${opts.display} exited (${how}) before it answered${this.stderrHint()}`, 'exited', `nothing: the driver exited (${how})`);
         this.stderrOut?.end();
@@ -240,6 +239,7 @@ export class DriverProcess {
     }
     this.killGroup();
     await this.exited;
+    live.delete(this);
   }
 
   describeExit(): string {

@@ -48,6 +48,13 @@ describe('driver-check on broken drivers', { timeout: 120_000 }, () => {
     assert.deepEqual(r.survivors, [], 'the sleep the driver left is gone too');
   });
 
+  test('event times on another clock: events answered wrong, saying what to do', async () => {
+    const r = await runFtchaos(['driver-check', `${BROKEN} wall-clock`, ...FAST]);
+    assert.equal(r.exitCode, 1, r.stdout);
+    assert.match(line(r.stdout, 'events'), /^FAIL events\s+answered wrong\s+\(required\) \d+ event time\(s\) are not CLOCK_MONOTONIC ms \(leave "time" out to be stamped on arrival\); first: \{"event": "role", "host": "a", "role": "primary", "time": \d+/);
+    assert.deepEqual(r.survivors, []);
+  });
+
   test('bad usage: a missing program, a program that is not executable, a bad flag (exit 2, says what is allowed)', async () => {
     const missing = await runFtchaos(['driver-check', './no/such/driver.py']);
     assert.equal(missing.exitCode, 2);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Endpoint, HostName, PairLayout, Role } from '../types.ts';
-import { HOST_NAMES } from '../types.ts';
+import { HOST_NAMES, monoMs } from '../types.ts';
 import { freePorts } from '../ports.ts';
 import { DriverCallError, DriverProcess } from './driver-process.ts';
 import { CAPABILITY_TEXT, parseHello, parseLogs, parseStatus, PROTOCOL_VERSION, type Capability, type Hello } from './protocol.ts';
@@ -83,7 +83,12 @@ export async function runDriverCheck(spec: CommandSpec, opts: CheckOptions = {})
   let isProtected = false;
   const badLines: string[] = [];
   const wake = new Set<() => void>();
-  proc.onEvent((e) => {
+  const badTimes: string[] = [];
+  proc.onEvent((e, raw) => {
+    if (e.time !== undefined) {
+      const off = e.time - monoMs();
+      if (off > 1000 || off < -5000) badTimes.push(`${raw} arrived at ${monoMs().toFixed(1)}: ${Math.round(off)} ms off`);
+    }
     if (e.event === 'role') roles[e.host] = e.role;
     if (e.event === 'protected') isProtected = e.protected;
     for (const w of [...wake]) w();
@@ -322,8 +327,12 @@ export async function runDriverCheck(spec: CommandSpec, opts: CheckOptions = {})
 
     // ---- every line it wrote was protocol
     add({
-      name: 'events', required: true, outcome: badLines.length ? 'wrong' : 'works',
-      detail: badLines.length ? `${badLines.length} line(s) were not protocol; first: ${badLines[0]}` : 'every line on stdout was a response or a known event',
+      name: 'events', required: true, outcome: badLines.length || badTimes.length ? 'wrong' : 'works',
+      detail: badLines.length
+        ? `${badLines.length} line(s) were not protocol; first: ${badLines[0]}`
+        : badTimes.length
+          ? `${badTimes.length} event time(s) are not CLOCK_MONOTONIC ms (leave "time" out to be stamped on arrival); first: ${badTimes[0]}`
+          : 'every line on stdout was a response or a known event, every time CLOCK_MONOTONIC ms',
     });
   }
 

@@ -261,8 +261,11 @@ class Driver:
                             self.files["witness.stderr.log"], self.on_witness_event, lambda p: None)
         if not self.witness.ready.wait(60) or self.witness.ended.is_set():
             raise DriverError("witness did not become ready: %s" % self.witness.stderr_tail())
-        self.spawn_host("a", "primary")
-        self.spawn_host("b", "backup")
+        # both at once, then wait for both: each takes a moment to load the emulator
+        a = self.spawn_host("a", "primary")
+        b = self.spawn_host("b", "backup")
+        self.await_listening(a)
+        self.await_listening(b)
         return {}
 
     def status(self, params):
@@ -321,7 +324,7 @@ class Driver:
         cold = not other.alive
         if cold:
             send({"event": "log", "host": "platform", "line": "host %s restarts as primary from the guest image: no live host holds the state" % h.name, "time": now_ms()})
-        self.spawn_host(h.name, "primary" if cold else "backup")
+        self.await_listening(self.spawn_host(h.name, "primary" if cold else "backup"))
         return {}
 
     def cut(self, params):
@@ -384,9 +387,14 @@ class Driver:
             h.report = None
             h.fatal = ""
             self.set_role(h, "starting", now_ms())
+        return h
+
+    @staticmethod
+    def await_listening(h):
+        proc = h.proc
         if not proc.ready.wait(90) or proc.ended.is_set():
             why = h.fatal or proc.stderr_tail() or "no reason given"
-            raise DriverError("host %s did not start listening: %s" % (name, why))
+            raise DriverError("host %s did not start listening: %s" % (h.name, why))
 
     def on_witness_event(self, proc, e):
         t = e.get("time", now_ms())

@@ -23,7 +23,8 @@ export const USAGE = `Usage: ftchaos init [--platform builtin] [--ci github|gitl
 Scaffolds a QA repository that runs its own features with ftchaos's steps:
 features/example.feature, cucumber.json, .vscode/, a CI workflow and npm scripts.
 
-  --platform <name>  the FT platform the pairs run on (world parameter "platform")
+  --platform <name>  the FT platform the pairs run on (world parameter "platform"): builtin,
+                     or command:<driver program> [args] for your own (docs/driver.md)
   --ci <name>        CI workflow: github (.github/workflows/ftchaos.yml), gitlab (.gitlab-ci.yml), none
   --dir <folder>     the repository (default: the current folder)
   --force            overwrite files that exist
@@ -63,7 +64,9 @@ export async function parseInitArgs(args: string[]): Promise<InitOptions & { hel
   }
   const platforms = await platformNames();
   const platform = values.platform ?? 'builtin';
-  if (!platforms.includes(platform)) throw new UsageError(`unknown platform "${platform}"; allowed: ${platforms.join(', ')}`);
+  // command:<program>: the team's own driver (docs/driver.md); it may be written after init
+  const isDriver = platform.startsWith('command:') && platform.slice('command:'.length).trim() !== '';
+  if (!platforms.includes(platform) && !isDriver) throw new UsageError(`unknown platform "${platform}"; allowed: ${platforms.join(', ')}, or command:<driver program> [args] (docs/driver.md)`);
   const ci = values.ci ?? 'github';
   if (!(CI_CHOICES as readonly string[]).includes(ci)) throw new UsageError(`unknown CI "${ci}"; allowed: ${CI_CHOICES.join(', ')}`);
   if (values.dir === '') throw new UsageError('--dir needs a folder');

@@ -13,12 +13,18 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   toxiproxy: async () => (await import('./toxiproxy.ts')).command,
   init: async () => (await import('./init.ts')).command,
   report: async () => (await import('./report.ts')).command,
+  host: async () => (await import('./host.ts')).command,
+  witness: async () => (await import('./witness.ts')).command,
+  'driver-check': async () => (await import('./driver-check.ts')).command,
 };
 
 const SUMMARIES: Record<string, string> = {
   toxiproxy: 'run the embedded Toxiproxy-compatible server',
   init: 'scaffold a QA repository: features/, cucumber.json, platform choice, CI workflow',
   report: 'build the Allure HTML report (trend from the previous report)',
+  host: 'run one host of the builtin platform (for external drivers)',
+  witness: 'run the witness of the builtin platform (for external drivers)',
+  'driver-check': 'check that a platform driver keeps the driver protocol (docs/driver.md)',
 };
 
 export function usage(): string {

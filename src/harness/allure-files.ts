@@ -10,7 +10,8 @@ const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').rep
 
 export function writeAllureRunFiles(resultsDir: string, env: Record<string, string>): void {
   mkdirSync(resultsDir, { recursive: true });
-  const props = Object.entries(env).map(([k, v]) => `${escape(k)}=${escape(v)}`).join('\n') + '\n';
+  // a key ends at its first unescaped space (java.util.Properties): "fault schedule seeds" needs "\ "
+  const props = Object.entries(env).map(([k, v]) => `${escape(k).replace(/ /g, '\\ ')}=${escape(v)}`).join('\n') + '\n';
   writeFileSync(join(resultsDir, 'environment.properties'), props);
   writeFileSync(join(resultsDir, 'categories.json'), JSON.stringify(allureCategories(), null, 2) + '\n');
 }

@@ -10,6 +10,8 @@ import {
   clientLinkOf, isolationOf, replicationBoth, replicationDirection, witnessLinkOf, type LinkTarget, type PairLinks,
 } from './links.ts';
 import { StepInputError } from './params.ts';
+import { describeCut, splitOwned, type LinkOwner } from './own-links.ts';
+import { PlatformCannotError, type LinkCut } from '../platform/types.ts';
 
 export interface RolesNow {
   primary: HostName | null;
@@ -21,6 +23,8 @@ interface Window {
   faultId: number;
   fault: string;
   target: string;
+  /** cuts the platform made itself on links it owns */
+  cuts: LinkCut[];
 }
 
 export class LinkFaults {
@@ -33,6 +37,8 @@ export class LinkFaults {
     private readonly recorder: Recorder,
     /** the roles once the pair has a primary (waits a bounded time; throws saying what it saw) */
     private readonly roles: () => Promise<RolesNow>,
+    /** the platform, when it faults some links itself instead of the proxies (docs/driver.md) */
+    private readonly owner: LinkOwner | null = null,
   ) {}
 
   private async primary(): Promise<HostName> {
@@ -45,13 +51,48 @@ export class LinkFaults {
     return h === 'a' ? 'b' : 'a';
   }
 
-  /** apply one group of toxics and open its window; returns the window's group id */
+  /**
+   * Apply one group of toxics and open its window; returns the window's group id. Targets on
+   * links the platform owns become its cuts (witness cuts first, then the proxies, then the
+   * rest); only a partition can be done that way.
+   */
   private async apply(fault: string, target: string, targets: LinkTarget[], act: (t: LinkTarget[]) => Promise<number>, detail: Record<string, unknown> = {}): Promise<number> {
+    const { proxied, cuts } = this.owner ? splitOwned(this.links, targets, this.owner.ownLinks()) : { proxied: targets, cuts: [] };
+    if (cuts.length && fault !== 'partition' && fault !== 'isolation') {
+      const kinds = [...new Set(cuts.map((c) => c.link))].join(' and ');
+      throw new PlatformCannotError(`platform ${this.owner!.name} cannot add ${fault} to its own ${kinds} link (it only cuts its own links; the harness proxies the others)`);
+    }
     // the window opens when the first toxic goes on
-    const faultId = this.recorder.faultStart(fault, target, { pair: this.pair, ...detail, links: targets.map((t) => `${t.proxy}/${t.stream}`) });
-    const group = await act(targets);
-    this.open.push({ group, faultId, fault, target });
+    const faultId = this.recorder.faultStart(fault, target, {
+      pair: this.pair, ...detail,
+      links: [...proxied.map((t) => `${t.proxy}/${t.stream}`), ...cuts.map((c) => `platform ${describeCut(c)}`)],
+    });
+    const made: LinkCut[] = [];
+    const cut = async (cs: LinkCut[]): Promise<void> => {
+      await Promise.all(cs.map(async (c) => {
+        await this.owner!.cutLink(c);
+        made.push(c);
+      }));
+    };
+    let group: number | null = null;
+    try {
+      await cut(cuts.filter((c) => c.link === 'witness'));
+      group = await act(proxied);
+      await cut(cuts.filter((c) => c.link !== 'witness'));
+    } catch (err) {
+      // undo what went on, close the window, and let the step fail with the platform's word
+      await Promise.allSettled(made.map((c) => this.owner!.healLink(c)));
+      if (group !== null) await this.net.remove(group).catch(() => {});
+      this.recorder.faultEnd(faultId, fault, target);
+      throw err;
+    }
+    this.open.push({ group, faultId, fault, target, cuts: made });
     return group;
+  }
+
+  private async healCuts(w: Window): Promise<void> {
+    if (!w.cuts.length || !this.owner) return;
+    await Promise.all(w.cuts.map((c) => this.owner!.healLink(c)));
   }
 
   partitionReplication(): Promise<number> {
@@ -73,7 +114,8 @@ export class LinkFaults {
     const p = await this.primary();
     const witness = witnessLinkOf(this.links, p);
     const rest = isolationOf(this.links, p).filter((t) => !witness.some((w) => w.proxy === t.proxy && w.stream === t.stream));
-    return this.apply('isolation', p, [...witness, ...rest], () => this.net.partition(witness, rest), { role: 'primary' });
+    const keep = (xs: LinkTarget[], t: LinkTarget[]) => xs.filter((x) => t.some((y) => y.proxy === x.proxy && y.stream === x.stream));
+    return this.apply('isolation', p, [...witness, ...rest], (t) => this.net.partition(keep(witness, t), keep(rest, t)), { role: 'primary' });
   }
 
   async partitionClientLinkOfPrimary(): Promise<number> {
@@ -108,7 +150,8 @@ export class LinkFaults {
   /** heal one window */
   async end(group: number): Promise<void> {
     const w = this.open.find((x) => x.group === group);
-    await this.net.remove(group);
+    // all at once: a partition heals in one moment, proxies and the platform's own cuts alike
+    await Promise.all([this.net.remove(group), w ? this.healCuts(w) : Promise.resolve()]);
     if (w) {
       this.open = this.open.filter((x) => x !== w);
       this.recorder.faultEnd(w.faultId, w.fault, w.target);
@@ -117,7 +160,7 @@ export class LinkFaults {
 
   /** heal everything and close every open window */
   async healAll(): Promise<void> {
-    await this.net.heal();
+    await Promise.all([this.net.heal(), ...this.open.map((w) => this.healCuts(w).catch(() => {}))]);
     for (const w of this.open) this.recorder.faultEnd(w.faultId, w.fault, w.target);
     this.open = [];
   }

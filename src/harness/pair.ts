@@ -3,7 +3,8 @@
  * probes, and the fault windows it has open. Everything it starts it also stops (`teardown`).
  */
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { FtPlatform, HostName, PairLayout, PlatformOptions, PairStatus } from '../platform/types.ts';
+import type { FtPlatform, HostName, LinkCut, PairLayout, PlatformAbility, PlatformOptions, PairStatus } from '../platform/types.ts';
+import { ABILITY_TEXT, PlatformCannotError } from '../platform/types.ts';
 import type { Recorder } from '../workload/recorder.ts';
 import { KvClient } from '../workload/client.ts';
 import { Probe } from '../workload/probe.ts';
@@ -67,10 +68,14 @@ export class PairUnderTest {
     net: NetworkFaults,
     private readonly ctx: PairContext,
   ) {
+    const p = platform;
+    const owner = p.ownLinks && p.cutLink && p.healLink
+      ? { name: p.name, ownLinks: () => p.ownLinks!(), cutLink: (c: LinkCut) => p.cutLink!(c), healLink: (c: LinkCut) => p.healLink!(c) }
+      : null;
     this.linkFaults = new LinkFaults(name, links, net, ctx.recorder, async () => {
       const st = await this.settled('primary');
       return { primary: st.primary, backup: st.backup };
-    });
+    }, owner);
   }
 
   /** create proxies for every link, start the platform on them and wait until protected */
@@ -189,8 +194,19 @@ export class PairUnderTest {
     }
   }
 
+  /**
+   * Fail at once — before any fault window opens — when the platform cannot do what a step
+   * needs: "platform X cannot hang a host". Never a silent pass.
+   */
+  need(...what: PlatformAbility[]): void {
+    for (const w of what) {
+      if (this.platform.can && !this.platform.can(w)) throw new PlatformCannotError(`platform ${this.platform.name} cannot ${ABILITY_TEXT[w]}`);
+    }
+  }
+
   /** SIGKILL the host that has `role` now */
   async crash(role: RoleName): Promise<ProcessFault> {
+    this.need('crash');
     const host = await this.hostWithRole(role);
     const time = this.ctx.recorder.now();
     const faultId = await this.crashHost(host, { role });
@@ -199,6 +215,7 @@ export class PairUnderTest {
 
   /** SIGKILL one host by name; its crash window stays open until it restarts */
   async crashHost(host: HostName, detail: Record<string, unknown> = {}): Promise<number> {
+    this.need('crash');
     const faultId = this.ctx.recorder.faultStart('crash', host, { ...detail, pair: this.name });
     await this.platform.crash(host);
     this.crashed.push({ host, faultId });
@@ -207,6 +224,7 @@ export class PairUnderTest {
 
   /** SIGSTOP the host with `role`, keep it stopped for ms, then SIGCONT */
   async hang(role: RoleName, ms: number, waitForIt: (ms: number) => Promise<void>): Promise<ProcessFault> {
+    this.need('hang', 'resume');
     const host = await this.hostWithRole(role);
     const time = this.ctx.recorder.now();
     const faultId = this.ctx.recorder.faultStart('hang', host, { role, pair: this.name, ms });
@@ -225,6 +243,7 @@ export class PairUnderTest {
   async restartCrashed(): Promise<HostName> {
     const last = this.crashed.pop();
     if (!last) throw new StepInputError(`no host of pair "${this.name}" has crashed, so none can restart`);
+    this.need('restart');
     await this.platform.restart(last.host);
     this.ctx.recorder.faultEnd(last.faultId, 'crash', last.host);
     return last.host;
@@ -239,6 +258,7 @@ export class PairUnderTest {
    * (still running) process is killed first. Closes the host's open crash window, if any.
    */
   async restartHost(host: HostName): Promise<void> {
+    this.need('restart');
     const st = this.status().hosts[host];
     if (st.alive) await this.platform.crash(host);
     const i = this.crashed.findIndex((c) => c.host === host);

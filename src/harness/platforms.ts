@@ -2,12 +2,18 @@
  * The FT platforms a scenario can protect its pairs with, by name (world parameter
  * `platform`). Each factory takes the pair's layout (every link through its proxy).
  *
+ * Any other FT platform is named `command:<program> [args]`: a driver program speaking the
+ * driver protocol (docs/driver.md), one process per pair.
+ *
  * The builtin platform draws its processes from a pool of idle, warmed-up agents, replaced
  * between scenarios (set FTCHAOS_AGENT_POOL=off to spawn every process when it is needed).
  */
 import { createBuiltinPlatform, DEFAULT_OPTIONS } from '../platform/builtin/index.ts';
 import { AgentPool } from '../platform/builtin/agent-pool.ts';
 import type { PlatformFactory } from './pair.ts';
+import { CommandPlatform } from '../platform/command/platform.ts';
+import { DriverSpecError, isCommandSpec, parseCommandSpec } from '../platform/command/spec.ts';
+import { StepInputError } from './params.ts';
 
 let pool: AgentPool | null = null;
 
@@ -26,6 +32,23 @@ export const platformDrivers: Record<string, PlatformFactory> = {
     return createBuiltinPlatform({ pair, options, layout, logDir, clientEndpoints, ...(p ? { pool: p } : {}) });
   },
 };
+
+/** the factory for a platform name: a key of platformDrivers, or command:<program> [args] */
+export function resolvePlatform(name: string): PlatformFactory {
+  if (isCommandSpec(name)) {
+    let spec;
+    try {
+      spec = parseCommandSpec(name);
+    } catch (err) {
+      if (err instanceof DriverSpecError) throw new StepInputError(`platform "${name}": ${err.message}`);
+      throw err;
+    }
+    return (cfg) => new CommandPlatform({ spec, ...cfg });
+  }
+  const f = Object.prototype.hasOwnProperty.call(platformDrivers, name) ? platformDrivers[name] : undefined;
+  if (!f) throw new StepInputError(`unknown platform "${name}"; allowed: ${Object.keys(platformDrivers).join(', ')}, or command:<driver program> [args] (docs/driver.md)`);
+  return f;
+}
 
 /** start the builtin platform's agents early (before the first scenario needs them) */
 export function warmPlatforms(): void {

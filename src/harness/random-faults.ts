@@ -15,6 +15,9 @@ export interface RandomFaultOptions {
 
 export async function runFaultSchedule(pair: PairUnderTest, schedule: readonly ScheduledFault[], opts: RandomFaultOptions = {}): Promise<void> {
   const rec = pair.recorder;
+  const kinds = new Set(schedule.map((f) => f.kind));
+  // crashed and fenced hosts are restarted to re-protect: up front, not halfway through
+  pair.need(...(kinds.has('crash') ? (['crash', 'restart'] as const) : []), ...(kinds.has('hang') ? (['hang', 'resume'] as const) : []));
   const protectTimeoutMs = opts.protectTimeoutMs ?? 15_000;
   const start = performance.now();
   rec.mark('random faults start', { pair: pair.name, schedule: schedule as unknown as Record<string, unknown>[] });

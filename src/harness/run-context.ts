@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import { connectToxiproxy } from '../toxiproxy/connect.ts';
-import { closePlatforms, platformDrivers, warmPlatforms } from './platforms.ts';
+import { closePlatforms, resolvePlatform, warmPlatforms } from './platforms.ts';
+import { seenDrivers } from '../platform/command/seen.ts';
 import type { PlatformFactory } from './pair.ts';
-import { StepInputError } from './params.ts';
 
 export interface RunContext {
   toxiproxy: Toxiproxy;
@@ -28,8 +28,10 @@ export function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
 }
 
-export async function openRunContext(opts: { reportsDir?: string; seed?: number } = {}): Promise<RunContext> {
-  warmPlatforms();
+export async function openRunContext(opts: { reportsDir?: string; seed?: number; platform?: string } = {}): Promise<RunContext> {
+  // a bad platform name fails the run once, up front; the builtin agents warm up only when used
+  if (opts.platform !== undefined) resolvePlatform(opts.platform);
+  if ((opts.platform ?? 'builtin') === 'builtin') warmPlatforms();
   const tp = await connectToxiproxy();
   const seed = opts.seed ?? (Number(process.env.FTCHAOS_SEED) || Math.floor(Math.random() * 2 ** 31));
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -42,8 +44,7 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number 
     seed,
     runDir,
     platformFactory(name = 'builtin') {
-      const f = platformDrivers[name];
-      if (!f) throw new StepInputError(`unknown platform "${name}"; allowed: ${Object.keys(platformDrivers).join(', ')}`);
+      const f = resolvePlatform(name);
       used.add(name);
       return f;
     },
@@ -63,6 +64,7 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number 
       };
       return {
         platform: [...used].join(', ') || 'builtin',
+        ...(Object.keys(seenDrivers()).length ? { 'platform driver': Object.entries(seenDrivers()).map(([k, v]) => `${k}: ${v}`).join('; ') } : {}),
         seed: String(seed),
         ...(stepSeeds.size ? { 'fault schedule seeds': [...stepSeeds].join(', ') } : {}),
         toxiproxy: tp.external ? `external ${tp.url}` : `embedded ${tp.url}`,

@@ -120,6 +120,47 @@ export interface FtPlatform {
   logFiles(): Record<string, string>;
   /** stop and reap every process; idempotent, never throws */
   stop(): Promise<void>;
+  /**
+   * Whether the platform can do an optional thing (an external driver declares what it can;
+   * absent: everything above). A step that needs what a platform cannot do fails saying so.
+   */
+  can?(what: PlatformAbility): boolean;
+  /** links the platform faults itself instead of the harness's proxies (absent: none) */
+  ownLinks?(): readonly LinkKind[];
+  /** cut (silently drop every byte of) one of its own links, both ways or one */
+  cutLink?(cut: LinkCut): Promise<void>;
+  /** heal a cut made with cutLink */
+  healLink?(cut: LinkCut): Promise<void>;
+}
+
+export type PlatformAbility = 'crash' | 'hang' | 'resume' | 'restart' | 'logs';
+
+/** what a step says a platform cannot do: "platform X cannot <this>" */
+export const ABILITY_TEXT: Record<PlatformAbility, string> = {
+  crash: 'crash a host',
+  hang: 'hang a host',
+  resume: 'resume a hung host',
+  restart: 'restart a host',
+  logs: 'list its log files',
+};
+
+/** the three kinds of link a pair has (each host has one of each) */
+export type LinkKind = 'client' | 'replication' | 'witness';
+
+/**
+ * One cut of a link the platform owns. `host`: the link's end at that host (client: clients ->
+ * host; replication: host -> peer; witness: host -> witness). `direction`: 'both', or only the
+ * bytes that `host` sends ('from-host') or receives ('to-host').
+ */
+export interface LinkCut {
+  link: LinkKind;
+  host: HostName;
+  direction: 'both' | 'from-host' | 'to-host';
+}
+
+/** "platform X cannot <do Y>": a step needed something the platform does not offer */
+export class PlatformCannotError extends Error {
+  override name = 'PlatformCannotError';
 }
 
 /** monotonic milliseconds, comparable across processes on one machine (CLOCK_MONOTONIC) */

@@ -52,5 +52,12 @@ export function allureCategories(): AllureCategory[] {
       messageRegex: '(?s).*StepInputError.*',
       matchedStatuses: ['failed', 'broken'],
     },
+    <AllureCategory>{
+      // not a verdict either: the platform under test lacks what the step needs
+      name: 'Platform cannot',
+      description: 'A step needs something the platform\'s driver does not declare (docs/driver.md): "platform X cannot hang a host".',
+      messageRegex: '(?s).*PlatformCannotError.*',
+      matchedStatuses: ['failed', 'broken'],
+    },
   ];
 }

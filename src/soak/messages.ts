@@ -33,6 +33,7 @@ export function categoryOf(message: string): string {
   const m = /\[([A-Z][A-Za-z ]+)\]/.exec(message);
   if (m) return m[1]!;
   if (/StepInputError/.test(message)) return 'Scenario error';
+  if (/PlatformCannotError/.test(message)) return 'Platform cannot';
   return message ? 'other' : '';
 }
 

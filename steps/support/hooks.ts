@@ -17,8 +17,8 @@ import type { FtWorld } from './world.ts';
 let run: RunContext | null = null;
 let scenarioNo = 0;
 
-BeforeAll({ timeout: 60_000 }, async function () {
-  run = await openRunContext();
+BeforeAll({ timeout: 60_000 }, async function (this: { parameters?: FtWorld['parameters'] }) {
+  run = await openRunContext({ platform: this.parameters?.platform });
 });
 
 Before({ timeout: 30_000 }, async function (this: FtWorld, { pickle }) {

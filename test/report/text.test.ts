@@ -39,7 +39,7 @@ describe('Allure categories', () => {
   const asJs = (re: string) => new RegExp(`^(?:${re.replace(/^\(\?s\)/, '')})$`, 's'); // Java String.matches semantics
 
   it('has the eight verdict categories (Slow commit and Unplanned failover among them), each matching its tagged failure message (also multi-line)', () => {
-    const cats = allureCategories().filter((c) => c.name !== 'Scenario error');
+    const cats = allureCategories().filter((c) => c.name !== 'Scenario error' && c.name !== 'Platform cannot');
     assert.deepEqual(cats.map((c) => c.name), [...CATEGORIES]);
     assert.equal(cats.length, 8);
     assert.ok(cats.find((c) => c.name === 'Slow commit')?.description);
@@ -58,6 +58,13 @@ describe('Allure categories', () => {
     const all = allureCategories();
     const re = asJs(all.find((c) => c.name === 'Scenario error')!.messageRegex!);
     assert.ok(re.test('StepInputError: percentage "100.5%" is out of range\n    at parsePercent (x.ts:1:1)'));
+    for (const name of CATEGORIES) assert.ok(!re.test(`VerdictFailure: [${name}] x`), name);
+  });
+
+  it('puts a step the platform cannot do under Platform cannot, and no verdict there', () => {
+    const all = allureCategories();
+    const re = asJs(all.find((c) => c.name === 'Platform cannot')!.messageRegex!);
+    assert.ok(re.test('PlatformCannotError: platform command:./x.py cannot hang a host\n    at PairUnderTest.need (x.ts:1:1)'));
     for (const name of CATEGORIES) assert.ok(!re.test(`VerdictFailure: [${name}] x`), name);
   });
 

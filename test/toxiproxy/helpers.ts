@@ -309,7 +309,9 @@ export async function rawHttp(
     if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
   }
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
-  return { status: m ? Number(m[1]) : 0, headers, body: split < 0 ? '' : text.slice(split + 4), how: end.how, ms: end.at - t0 };
+  // the head is latin1 (one character per byte, so `split` is also a byte offset); the body is
+  // UTF-8 JSON or text (a proxy named "é" must read back as "é")
+  return { status: m ? Number(m[1]) : 0, headers, body: split < 0 ? '' : end.data.subarray(split + 4).toString('utf8'), how: end.how, ms: end.at - t0 };
 }
 
 /**

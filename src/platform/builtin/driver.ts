@@ -16,6 +16,7 @@ import type {
   PlatformOptions,
 } from '../types.ts';
 import { HOST_NAMES, monoMs } from '../types.ts';
+import { StatusWaiters } from '../status-waiters.ts';
 import { validateLayout, validateOptions } from './options.ts';
 import { spawnTsNode, type Child } from './children.ts';
 import { LineSplitter } from './lines.ts';
@@ -70,7 +71,7 @@ export class BuiltinPlatform implements FtPlatform {
   private hosts: Record<HostName, HostProc>;
   private witness: { child: Child | null; exited: Promise<void>; pid: number | null } = { child: null, exited: Promise.resolve(), pid: null };
   private listeners = new Set<(e: PlatformEvent) => void>();
-  private waiters = new Set<() => void>();
+  private readonly waiters = new StatusWaiters(() => this.status());
   private bytesGone = 0;
   private lastProtected = false;
   private started = false;
@@ -137,35 +138,7 @@ export class BuiltinPlatform implements FtPlatform {
   }
 
   waitFor(pred: (s: PairStatus) => boolean, timeoutMs: number, what: string): Promise<PairStatus> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const s = this.status();
-        let ok = false;
-        try {
-          ok = pred(s);
-        } catch (err) {
-          done();
-          reject(err);
-          return true;
-        }
-        if (ok) {
-          done();
-          resolve(s);
-        }
-        return ok;
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; status: ${describe(this.status())}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-      };
-      const waiter = (): void => void check();
-      if (check()) return;
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(pred, timeoutMs, what, { describe: (s) => `status: ${describe(s)}` });
   }
 
   clientEndpoints(): Record<HostName, Endpoint> {
@@ -281,7 +254,7 @@ export class BuiltinPlatform implements FtPlatform {
       this.lastProtected = s.protected;
       this.emit({ type: 'protected', protected: s.protected, time: monoMs() });
     }
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   private markDown(h: HostProc, time: number): void {
@@ -460,7 +433,7 @@ export class BuiltinPlatform implements FtPlatform {
       const h = this.hosts[n];
       if (h.alive) this.markDown(h, monoMs());
     }
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   private tailLogs(): string {

@@ -8,6 +8,7 @@
  * and enter the history; lost writes, split brain and outages are proven from the clients'
  * and probes' own histories.
  */
+import { StatusWaiters } from '../status-waiters.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
@@ -54,7 +55,7 @@ export class CommandPlatform implements FtPlatform {
   private isProtected = false;
   private figures: DriverStatus | null = null;
   private listeners = new Set<(e: PlatformEvent) => void>();
-  private waiters = new Set<() => void>();
+  private readonly waiters = new StatusWaiters(() => this.status());
   private files: Record<string, string> = {};
   private poller: NodeJS.Timeout | null = null;
   private polling = false;
@@ -139,40 +140,14 @@ export class CommandPlatform implements FtPlatform {
   }
 
   waitFor(pred: (s: PairStatus) => boolean, timeoutMs: number, what: string): Promise<PairStatus> {
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      const check = (): boolean => {
-        const s = this.status();
-        let ok = false;
-        try {
-          ok = pred(s);
-        } catch (err) {
-          done();
-          reject(err);
-          return true;
-        }
-        if (ok) {
-          done();
-          resolve(s);
-        } else if (this.proc && !this.proc.alive && !this.stopping) {
-          // nothing will change any more
-          done();
-          reject(new Error(`${what} cannot happen: the driver exited ${this.proc.describeExit()}${this.proc.stderrHint()}; ${this.name} reports a=${s.hosts.a.role} b=${s.hosts.b.role}`));
-          return true;
-        }
-        return ok;
-      };
-      const timer = setTimeout(() => {
-        done();
-        const s = this.status();
-        const dead = this.proc && !this.proc.alive ? `; the driver exited ${this.proc.describeExit()}${this.proc.stderrHint()}` : '';
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${this.name} reports a=${s.hosts.a.role} b=${s.hosts.b.role} protected=${s.protected}${dead}`));
-      }, timeoutMs);
-      if (check()) return;
-      this.waiters.add(check);
+    const exited = () => (this.proc && !this.proc.alive ? `the driver exited ${this.proc.describeExit()}${this.proc.stderrHint()}` : null);
+    return this.waiters.wait(pred, timeoutMs, what, {
+      // nothing will change any more
+      hopeless: (s) => (this.proc && !this.proc.alive && !this.stopping ? `${exited()}; ${this.name} reports a=${s.hosts.a.role} b=${s.hosts.b.role}` : null),
+      describe: (s) => {
+        const dead = exited();
+        return `${this.name} reports a=${s.hosts.a.role} b=${s.hosts.b.role} protected=${s.protected}${dead ? `; ${dead}` : ''}`;
+      },
     });
   }
 
@@ -358,7 +333,7 @@ export class CommandPlatform implements FtPlatform {
   }
 
   private changed(): void {
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   private async doStop(): Promise<void> {

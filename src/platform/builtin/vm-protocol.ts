@@ -13,7 +13,7 @@ export interface VmWorkerData {
 }
 
 export type VmRequest =
-  | { id: number; op: 'prepare' | 'warmUp' | 'boot' | 'captureFull' | 'captureDelta' | 'pause' | 'resume' | 'stopVm' }
+  | { id: number; op: 'prepare' | 'warmUp' | 'boot' | 'captureFull' | 'captureDelta' | 'stopVm' }
   | { id: number; op: 'storeFull' | 'storeDelta'; bytes: Uint8Array }
   | { id: number; op: 'dropStore' | 'prepareSpare' | 'goLive' }
   | { id?: undefined; op: 'send'; line: string };

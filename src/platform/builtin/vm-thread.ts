@@ -119,14 +119,6 @@ export class VmThread {
     return this.request('captureDelta');
   }
 
-  pause(): Promise<void> {
-    return this.request('pause');
-  }
-
-  resume(): Promise<void> {
-    return this.request('resume');
-  }
-
   /** destroy the running machine (the thread stays, e.g. to serve as a backup's store) */
   stopVm(): Promise<void> {
     return this.request<void>('stopVm').catch(() => {});

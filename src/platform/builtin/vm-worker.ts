@@ -119,12 +119,6 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
       const bytes = copy(m.encodeDelta(needVm('captureDelta').captureDelta()));
       return { result: { bytes, time: t0, ms: monoMs() - t0 }, transfer: [bytes.buffer as ArrayBuffer] };
     }
-    case 'pause':
-      vm?.pause();
-      return {};
-    case 'resume':
-      vm?.resume();
-      return {};
     case 'stopVm':
       dropVm();
       return {};

@@ -7,6 +7,7 @@
 export type Category =
   | 'State loss'
   | 'Rollback'
+  | 'Not linearizable'
   | 'Split brain'
   | 'Availability below target'
   | 'Slow failover'
@@ -17,6 +18,7 @@ export type Category =
 export const CATEGORIES: readonly Category[] = [
   'State loss',
   'Rollback',
+  'Not linearizable',
   'Split brain',
   'Availability below target',
   'Slow failover',

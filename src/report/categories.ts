@@ -16,6 +16,7 @@ export interface AllureCategory {
 const DESCRIPTIONS: Record<Category, string> = {
   'State loss': 'An acknowledged write was missing after failover (or NIL).',
   Rollback: 'A client saw state go backwards: an older value or fewer ticks than it had already seen.',
+  'Not linearizable': 'Reads, writes and compare-and-sets of a shared key cannot be ordered as one copy would have done them (a stale read, a lost or resurrected write); the smallest window of ops that proves it is plotted.',
   'Split brain': 'Two hosts served as primary at the same time, or a fenced primary served.',
   'Availability below target': 'The outage was longer than allowed, or the projected availability misses the target.',
   'Slow failover': 'The backup took longer than allowed to serve after the primary failed.',

@@ -7,8 +7,14 @@
 /** invoke: the op was sent. ok / fail: definite outcome. info: indeterminate (timeout, connection lost). */
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 
-/** write: SET key value; read: GET key; ping: PING (ticks back). */
-export type OpF = 'write' | 'read' | 'ping';
+/**
+ * write: SET key value; read: GET key; ping: PING (ticks back).
+ * The register workload (shared keys, checked for linearizability) has its own three, so the
+ * set workload's checkers never mistake a shared key for one of theirs:
+ * reg-write: SET key value; reg-read: GET key; reg-cas: CAS key expect value (ok = swapped,
+ * fail = the key did not hold `expect`, nothing changed).
+ */
+export type OpF = 'write' | 'read' | 'ping' | 'reg-write' | 'reg-read' | 'reg-cas';
 
 export interface OpEvent {
   kind: 'op';
@@ -19,6 +25,8 @@ export interface OpEvent {
   key?: string;
   /** write: the value written (on invoke and its completion); read: the value read (on ok), null for NIL */
   value?: number | null;
+  /** reg-cas: the value the key must hold for the swap to happen */
+  expect?: number | null;
   /** ping: the guest tick counter returned */
   ticks?: number;
   /** host that was addressed */

@@ -9,6 +9,7 @@ import { FtWorld } from './support/world.ts';
 import './support/hooks.ts';
 import './support/parameter-types.ts';
 import './pair.steps.ts';
+import './register.steps.ts';
 import './faults.steps.ts';
 import './network.steps.ts';
 import './checks.steps.ts';

@@ -9,7 +9,7 @@
  */
 import type { History } from '../workload/history.ts';
 import { at, listFirst, ms, round } from './format.ts';
-import { faultLabel, faultWindows, pairOps, roleEvents, type FaultWindow, type Op } from './ops.ts';
+import { faultLabel, faultWindows, pairOps, roleEvents, served, type FaultWindow, type Op } from './ops.ts';
 import type { Verdict } from './types.ts';
 
 export const DEFAULT_FAILOVER_FAULTS: readonly string[] = ['crash', 'hang', 'isolate', 'isolation', 'partition'];
@@ -38,7 +38,8 @@ export function findFailovers(history: History, opts: Omit<FailoverOptions, 'lim
   const kinds = new Set(opts.kinds ?? DEFAULT_FAILOVER_FAULTS);
   const roles = roleEvents(history);
   const { ops } = pairOps(history);
-  const oks = ops.filter((o): o is Op & { completeTime: number; host: string } => o.type === 'ok' && o.host !== undefined);
+  // ok completions and compare-and-sets answered NOMATCH: both were served (ops.ts served)
+  const oks = ops.filter((o): o is Op & { completeTime: number; host: string } => served(o) && o.completeTime !== null && o.host !== undefined);
   oks.sort((a, b) => a.completeTime - b.completeTime);
   const firstOkAfter = (t: number) => {
     let lo = 0;

@@ -1,13 +1,13 @@
 /**
  * Fencing: after a fault (e.g. a hang longer than the failover timeout), the host that was
- * primary must never answer as primary again: no ok completion of an op addressed to it and
- * invoked after `since` (ops invoked before may have been served before the fault and are
- * not judged). The claim needs evidence that the host was asked and refused: at least one
+ * primary must never answer as primary again: no ok completion (nor a compare-and-set it
+ * answered NOMATCH: ops.ts served) of an op addressed to it and invoked after `since` (ops
+ * invoked before may have been served before the fault and are not judged). The claim needs evidence that the host was asked and refused: at least one
  * definite refusal (fail) of an op addressed to it after `since`, else it is unprovable.
  */
 import type { History } from '../workload/history.ts';
 import { at, listFirst } from './format.ts';
-import { pairOps, type Op } from './ops.ts';
+import { pairOps, served as answered, type Op } from './ops.ts';
 import type { Verdict } from './types.ts';
 
 export interface FencingOptions {
@@ -29,13 +29,13 @@ export function checkStaysFenced(history: History, opts: FencingOptions): Verdic
   let unanswered = 0;
   for (const o of ops) {
     if (o.host !== opts.host || o.invokeTime <= opts.since || o.invokeTime > until) continue;
-    if (o.type === 'ok') served.push(o);
+    if (answered(o)) served.push(o);
     else if (o.type === 'fail') refusals++;
     else unanswered++;
   }
   const figures = { host: opts.host, since: opts.since, servedAfter: served.length, refusals, unanswered };
   if (served.length) {
-    const list = served.map((o) => `${o.process} ${o.f}${o.key !== undefined ? ` ${o.key}` : ''} ok ${at(o.completeTime!)}`);
+    const list = served.map((o) => `${o.process} ${o.f}${o.key !== undefined ? ` ${o.key}` : ''} ${o.type === 'ok' ? 'ok' : o.error} ${at(o.completeTime!)}`);
     return {
       checker: 'fencing',
       ok: false,

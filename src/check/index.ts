@@ -10,6 +10,7 @@ export {
   isProbe,
   isClient,
   isFinal,
+  served,
   CONCURRENT_PROCESSES,
   type Op,
   type Outcome,

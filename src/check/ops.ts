@@ -2,7 +2,7 @@
  * Reading a history: time order, invoke/completion pairing into operations, fault windows.
  * Every checker starts here, so the conventions of the history live in one place.
  */
-import type { FaultEvent, History, HistoryEvent, OpEvent, OpF, RoleEvent } from '../workload/history.ts';
+import { CAS_NOMATCH, type FaultEvent, type History, type HistoryEvent, type OpEvent, type OpF, type RoleEvent } from '../workload/history.ts';
 
 /** The history in time order. Returned as is when already ordered (the normal case); otherwise a stable sort by time. */
 export function ordered(history: History): readonly HistoryEvent[] {
@@ -47,6 +47,15 @@ export interface Op {
   invokeTime: number;
   /** completion time; null while open */
   completeTime: number | null;
+}
+
+/**
+ * The addressed host answered the op as the serving primary: it completed ok, or it is a
+ * compare-and-set that failed only because the key held another value (NOMATCH comes from
+ * the guest; a host that does not serve says NOT_PRIMARY). Evidence of serving, not a refusal.
+ */
+export function served(o: Pick<Op, 'type' | 'f' | 'error'>): boolean {
+  return o.type === 'ok' || (o.type === 'fail' && o.f === 'reg-cas' && o.error === CAS_NOMATCH);
 }
 
 export interface HistoryAnomaly {

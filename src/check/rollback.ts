@@ -38,7 +38,8 @@ export function checkRollback(history: History, opts: { maxListed?: number } = {
   let pings = 0;
 
   for (const op of ops) {
-    if (op.type !== 'ok') continue;
+    // a shared register's value legitimately goes down (another client wrote): not rollback
+    if (op.type !== 'ok' || op.f.startsWith('reg-')) continue;
     const t = op.completeTime!;
     if (op.f === 'ping') {
       if (typeof op.ticks !== 'number') continue;

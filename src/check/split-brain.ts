@@ -2,7 +2,7 @@
  * Split brain: no two hosts may serve as primary at the same time.
  *
  * Evidence of serving: ok completions of any process (probes, clients, final reads) whose
- * op names the host it addressed. Per host, a serving run is a maximal sequence of
+ * op names the host it addressed, and compare-and-sets the host answered NOMATCH (ops.ts served). Per host, a serving run is a maximal sequence of
  * consecutive ok completions (in completion order) not interrupted by a fail of an op
  * addressed to that host; info neither ends nor extends a run.
  *
@@ -17,7 +17,7 @@
  */
 import type { History } from '../workload/history.ts';
 import { at, listFirst, ms, round } from './format.ts';
-import { pairOps, type Op } from './ops.ts';
+import { pairOps, served, type Op } from './ops.ts';
 import type { Verdict } from './types.ts';
 
 export interface ServingRun {
@@ -50,9 +50,7 @@ export function servingRuns(history: History): Map<string, ServingRun[]> {
   const runs = new Map<string, ServingRun[]>();
   const current = new Map<string, ServingRun>();
   for (const op of done) {
-    if (op.type === 'fail') {
-      current.delete(op.host);
-    } else if (op.type === 'ok') {
+    if (served(op)) {
       let run = current.get(op.host);
       if (!run) {
         run = { host: op.host, lo: op.completeTime, hi: op.invokeTime, firstOk: op.completeTime, lastOk: op.completeTime, firstProcess: op.process, lastProcess: op.process, oks: 0 };
@@ -65,6 +63,8 @@ export function servingRuns(history: History): Map<string, ServingRun[]> {
       if (op.invokeTime > run.hi) run.hi = op.invokeTime;
       run.lastOk = op.completeTime;
       run.lastProcess = op.process;
+    } else if (op.type === 'fail') {
+      current.delete(op.host);
     }
   }
   return runs;

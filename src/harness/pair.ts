@@ -7,6 +7,7 @@ import type { FtPlatform, HostName, LinkCut, PairLayout, PlatformAbility, Platfo
 import { ABILITY_TEXT, PlatformCannotError } from '../platform/types.ts';
 import type { Recorder } from '../workload/recorder.ts';
 import { KvClient } from '../workload/client.ts';
+import { RegisterClient } from '../workload/register-client.ts';
 import { Probe } from '../workload/probe.ts';
 import { finalReads, type FinalReadResult } from '../workload/final-reads.ts';
 import { createPairLinks, type PairLinks } from './links.ts';
@@ -51,6 +52,8 @@ export interface ProcessFault {
 
 export class PairUnderTest {
   readonly clients: KvClient[] = [];
+  /** the register workload's clients (r0, r1, …), stopped and torn down with the others */
+  readonly registerClients: RegisterClient[] = [];
   readonly probes: Probe[] = [];
   readonly processFaults: ProcessFault[] = [];
   /** crashed hosts, in order, with their open fault ids */
@@ -168,6 +171,26 @@ export class PairUnderTest {
     for (let i = 0; i < count; i++) {
       const c = new KvClient({ name: `c${base + i}`, endpoints, recorder: this.ctx.recorder, ...opts });
       this.clients.push(c);
+      c.start();
+    }
+  }
+
+  /**
+   * Register clients r<i> on `keys` shared keys, primary first. Client i draws its choices
+   * from its own stream of `seed` and writes values i·1e9 + 1, + 2, … (unique per key).
+   */
+  startRegisterClients(count: number, keys: number, seed: number, opts: { minIntervalMs?: number; timeoutMs?: number } = {}): void {
+    const primary = this.status().primary ?? 'a';
+    const order: HostName[] = primary === 'a' ? ['a', 'b'] : ['b', 'a'];
+    const endpoints = Object.fromEntries(order.map((h) => [h, this.links.clientEndpoints[h]]));
+    const base = this.registerClients.length;
+    this.ctx.recorder.mark('register workload', { pair: this.name, clients: count, keys, seed });
+    for (let i = base; i < base + count; i++) {
+      const c = new RegisterClient({
+        name: `r${i}`, endpoints, recorder: this.ctx.recorder, keys,
+        seed: (seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0, valueBase: i * 1e9, ...opts,
+      });
+      this.registerClients.push(c);
       c.start();
     }
   }
@@ -290,7 +313,7 @@ export class PairUnderTest {
   }
 
   async stopWorkload(): Promise<void> {
-    await Promise.all([...this.clients, ...this.probes].map((x) => x.stop()));
+    await Promise.all([...this.clients, ...this.registerClients, ...this.probes].map((x) => x.stop()));
   }
 
   /** every key any client of this pair wrote (from the history) */

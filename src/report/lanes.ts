@@ -5,12 +5,14 @@ import { faultLabel } from '../check/ops.ts';
 /** history times are ms; plots show seconds */
 export const sec = (ms: number): number => ms / 1000;
 
-/** "host a", "host b", then clients c0, c1, … c10 in numeric order, probes, final, the rest */
+/** "host a", "host b", then clients c0, c1, … c10 and register clients r0, r1, … in numeric order, probes, final, the rest */
 export function laneOrder(lanes: Iterable<string>): string[] {
   const rank = (l: string): [number, number, string] => {
     if (l.startsWith('host ')) return [0, 0, l];
     const c = /^c(\d+)$/.exec(l);
     if (c) return [1, Number(c[1]), l];
+    const r = /^r(\d+)$/.exec(l);
+    if (r) return [1.5, Number(r[1]), l];
     if (l.startsWith('probe:')) return [2, 0, l];
     if (l === 'final') return [3, 0, l];
     return [4, 0, l];

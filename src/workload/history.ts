@@ -16,6 +16,9 @@ export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
  */
 export type OpF = 'write' | 'read' | 'ping' | 'reg-write' | 'reg-read' | 'reg-cas';
 
+/** the error of a reg-cas fail whose key did not hold `expect`: the serving host answered it (not a refusal) */
+export const CAS_NOMATCH = 'NOMATCH';
+
 export interface OpEvent {
   kind: 'op';
   type: OpType;

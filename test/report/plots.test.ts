@@ -49,6 +49,9 @@ describe('timeline plot', () => {
     };
     const y = spec.layer.find((l) => l.encoding?.y?.scale?.domain)!.encoding!.y!.scale!.domain;
     assert.deepEqual(y, ['host a', 'c2', 'c10', 'probe:b', 'final']);
+    // register clients come after the set clients, also numerically
+    const reg = timelineSpec(hist().write('r10', 'k', 1, 0, 1).write('c1', 'j', 1, 0, 1).write('r2', 'k', 2, 0, 1).ping('probe:a', 1, 0, 1).build()) as unknown as typeof spec;
+    assert.deepEqual(reg.layer.find((l) => l.encoding?.y?.scale?.domain)!.encoding!.y!.scale!.domain, ['c1', 'r2', 'r10', 'probe:a']);
   });
 
   it('stays small and quick on a ~200k-event history (ops merged per pixel)', async () => {

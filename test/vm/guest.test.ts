@@ -1,5 +1,5 @@
 /**
- * The guest program (fixtures/guest/) through the VM layer: boot, every protocol command,
+ * The guest program (fixtures/guest/) through the VM layer: boot, every protocol command (CAS too),
  * errors, limits, a full store, ticks and WORK.
  */
 import { after, before, describe, test } from 'node:test';
@@ -72,6 +72,57 @@ describe('guest protocol', T, () => {
     assert.equal(await g.ask('j7 SET huge 9223372036854775808'), 'j7 OK');
     assert.equal(await g.ask('j8 INCR huge'), 'j8 ERR NOT_INTEGER');
     assert.equal(await g.ask('j9 GET word'), 'j9 VAL hello');
+  });
+
+  test('CAS swaps only when the key holds the expected value, byte for byte', async () => {
+    assert.equal(await g.ask('x1 SET reg 10'), 'x1 OK');
+    assert.equal(await g.ask('x2 CAS reg 10 11'), 'x2 OK');
+    assert.equal(await g.ask('x3 GET reg'), 'x3 VAL 11');
+    // another value: NOMATCH, nothing changes
+    assert.equal(await g.ask('x4 CAS reg 10 12'), 'x4 NOMATCH');
+    assert.equal(await g.ask('x5 GET reg'), 'x5 VAL 11');
+    // compared as bytes, not as numbers: "011" is not "11"
+    assert.equal(await g.ask('x6 CAS reg 011 12'), 'x6 NOMATCH');
+    assert.equal(await g.ask('x7 CAS reg 1 12'), 'x7 NOMATCH', 'a prefix is not a match');
+    assert.equal(await g.ask('x8 CAS reg 111 12'), 'x8 NOMATCH', 'a longer value is not a match');
+    assert.equal(await g.ask('x9 GET reg'), 'x9 VAL 11');
+    // a missing key never matches, and CAS does not create it
+    const keys = (await g.stat()).keys;
+    assert.equal(await g.ask('y1 CAS reg-missing 0 1'), 'y1 NOMATCH');
+    assert.equal(await g.ask('y2 CAS reg-missing NIL 1'), 'y2 NOMATCH');
+    assert.equal(await g.ask('y3 GET reg-missing'), 'y3 NIL');
+    assert.equal((await g.stat()).keys, keys, 'a refused CAS adds no key');
+    // values need not be numbers; a value stored by SET with spaces never matches one token
+    assert.equal(await g.ask('y4 SET word hello world'), 'y4 OK');
+    assert.equal(await g.ask('y5 CAS word hello x'), 'y5 NOMATCH');
+    assert.equal(await g.ask('y6 SET word hello'), 'y6 OK');
+    assert.equal(await g.ask('y7   CAS   word   hello   bye'), 'y7 OK');
+    assert.equal(await g.ask('y8 GET word'), 'y8 VAL bye');
+    // the same value again: a swap that changes nothing is still OK
+    assert.equal(await g.ask('y9 CAS word bye bye'), 'y9 OK');
+  });
+
+  test('CAS refuses bad arguments and changes nothing', async () => {
+    assert.equal(await g.ask('z0 SET cas-arg 5'), 'z0 OK');
+    const k64 = 'k'.repeat(64);
+    const cases: [string, string][] = [
+      ['z1 CAS', 'z1 ERR ARGS'],
+      ['z2 CAS cas-arg', 'z2 ERR ARGS'],
+      ['z3 CAS cas-arg 5', 'z3 ERR ARGS'],
+      ['z4 CAS cas-arg 5 6 7', 'z4 ERR ARGS'],
+      [`z5 CAS ${k64}k 5 6`, 'z5 ERR KEY_TOO_LONG'],
+      [`z6 CAS cas-arg ${'v'.repeat(257)} 6`, 'z6 ERR VALUE_TOO_LONG'],
+      [`z7 CAS cas-arg 5 ${'v'.repeat(257)}`, 'z7 ERR VALUE_TOO_LONG'],
+      ['z8 CAS cas-arg 5 a\u0001b', 'z8 ERR BAD_VALUE'],
+      ['z9 cas cas-arg 5 6', 'z9 ERR UNKNOWN_COMMAND'],
+    ];
+    for (const [line, want] of cases) assert.equal(await g.ask(line), want, `reply to ${JSON.stringify(line)}`);
+    assert.equal(await g.ask('za GET cas-arg'), 'za VAL 5', 'no refused CAS changed the value');
+    // 256-byte values are fine on both sides
+    const v256 = 'v'.repeat(256);
+    assert.equal(await g.ask(`zb CAS cas-arg 5 ${v256}`), 'zb OK');
+    assert.equal(await g.ask(`zc CAS cas-arg ${v256} 5`), 'zc OK');
+    assert.equal(await g.ask('zd GET cas-arg'), 'zd VAL 5');
   });
 
   test('STAT reports ticks, keys and work', async () => {

@@ -16,6 +16,7 @@ const missing = qemuMissing();
 const SCRIPT = [
   '1 PING', '2 SET k hello world', '3 GET k', '4 INCR n', '5 INCR n', '6 GET nothing', '7 STAT',
   '8 FROB x', '9 SET', '10 INCR k', '11 SET ключ значение✓', '12 GET ключ', '13 WORK on 4', '14 WORK off',
+  '15 CAS n 2 7', '16 CAS n 2 8', '17 GET n', '18 CAS nothing 0 1', '19 CAS n 7',
 ];
 const normalise = (reply: string): string => reply.replace(/PONG \d+/, 'PONG <ticks>').replace(/ticks=\d+/, 'ticks=<n>').replace(/work=\d+/, 'work=<n>');
 

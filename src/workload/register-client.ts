@@ -1,0 +1,149 @@
+/**
+ * A register-workload client: it reads, writes and compare-and-sets a few keys shared by all
+ * register clients (`reg-0` .. `reg-<K-1>`), so that their histories can be checked for
+ * linearizability. Each op picks a key at random (seeded: the same seed gives the same
+ * choices), then ~50 % reads (GET), ~25 % writes (SET) and ~25 % compare-and-sets (CAS) that
+ * expect the value this client last read or wrote on that key (a read instead while it knows
+ * none). Every value written is unique: `valueBase + n` with a per-client counter n.
+ *
+ * Outcomes, as the history needs them (history.ts): ok; fail = definitely not done (ERR such
+ * as NOT_PRIMARY, connection refused, or a CAS answered NOMATCH: error 'NOMATCH'); info =
+ * indeterminate (timeout, connection lost, a reply it cannot read). Like the set clients
+ * (client.ts) it talks to one host at a time and moves to the other host on a fail or an
+ * indeterminate op — but not on NOMATCH, which the serving host answered.
+ */
+import type { Endpoint } from '../platform/types.ts';
+import { CAS_NOMATCH, type OpEvent } from './history.ts';
+import type { Recorder } from './recorder.ts';
+import { HostChannel, type Outcome } from './channel.ts';
+import { PacedLoop } from './paced-loop.ts';
+import { prng } from '../faults/schedule.ts';
+
+/** the shared key i of the register workload */
+export const registerKey = (i: number): string => `reg-${i}`;
+
+export interface RegisterClientOptions {
+  /** process name, "r0", "r1", … */
+  name: string;
+  /** host name -> endpoint; the client starts with the first and rotates on trouble */
+  endpoints: Record<string, Endpoint>;
+  recorder: Recorder;
+  /** number of shared keys K: reg-0 .. reg-(K-1) */
+  keys: number;
+  /** seeds the op, key choices */
+  seed: number;
+  /** values written are valueBase + 1, + 2, …: give each client its own range */
+  valueBase: number;
+  /** indeterminate after this long [1000] */
+  timeoutMs?: number;
+  /** pacing: at most one op per this many ms [10] */
+  minIntervalMs?: number;
+}
+
+type Done = { type: 'ok'; fields?: Partial<OpEvent> } | { type: 'fail' | 'info'; error: string; move: boolean };
+
+export class RegisterClient {
+  private readonly channels: HostChannel[];
+  private current = 0;
+  private n = 0;
+  private readonly rnd: () => number;
+  private readonly loop: PacedLoop;
+  /** key -> the value this client last read or wrote there (absent: unknown or NIL) */
+  private readonly known = new Map<string, number>();
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: RegisterClientOptions) {
+    if (!Number.isInteger(opts.keys) || opts.keys < 1) throw new Error(`register client ${opts.name}: key count ${opts.keys} must be a whole number ≥ 1`);
+    this.channels = Object.entries(opts.endpoints).map(([host, ep]) => new HostChannel(host, ep));
+    if (this.channels.length === 0) throw new Error(`register client ${opts.name}: no endpoints`);
+    this.timeoutMs = opts.timeoutMs ?? 1000;
+    this.rnd = prng(opts.seed);
+    this.loop = new PacedLoop(opts.minIntervalMs ?? 10, () => this.next());
+  }
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  /** stop issuing ops; resolves when the op in flight has completed (and been recorded) */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    for (const c of this.channels) c.close();
+  }
+
+  private async next(): Promise<void> {
+    const key = registerKey(Math.floor(this.rnd() * this.opts.keys));
+    const r = this.rnd();
+    if (r < 0.5) return this.read(key);
+    if (r < 0.75) return this.write(key);
+    const expect = this.known.get(key);
+    return expect === undefined ? this.read(key) : this.cas(key, expect);
+  }
+
+  private async read(key: string): Promise<void> {
+    await this.perform({ f: 'reg-read', key }, `GET ${key}`, (o) => {
+      if (o.word === 'NIL' && o.args.length === 0) {
+        this.known.delete(key);
+        return { type: 'ok', fields: { value: null } };
+      }
+      const v = o.word === 'VAL' && o.args.length === 1 ? Number(o.args[0]) : NaN;
+      if (!Number.isSafeInteger(v)) return unreadable(o);
+      this.known.set(key, v);
+      return { type: 'ok', fields: { value: v } };
+    });
+  }
+
+  private async write(key: string): Promise<void> {
+    const value = this.opts.valueBase + ++this.n;
+    await this.perform({ f: 'reg-write', key, value }, `SET ${key} ${value}`, (o) => {
+      if (o.word !== 'OK' || o.args.length) return unreadable(o);
+      this.known.set(key, value);
+      return { type: 'ok' };
+    });
+  }
+
+  private async cas(key: string, expect: number): Promise<void> {
+    const value = this.opts.valueBase + ++this.n;
+    await this.perform({ f: 'reg-cas', key, value, expect }, `CAS ${key} ${expect} ${value}`, (o) => {
+      if (o.word === 'OK' && !o.args.length) {
+        this.known.set(key, value);
+        return { type: 'ok' };
+      }
+      if (o.word === CAS_NOMATCH && !o.args.length) {
+        this.known.delete(key); // someone else wrote: read before the next swap
+        return { type: 'fail', error: CAS_NOMATCH, move: false };
+      }
+      return unreadable(o);
+    });
+  }
+
+  /** send one op to the current host and record invoke -> ok / fail / info */
+  private async perform(
+    base: Pick<OpEvent, 'f' | 'key' | 'value' | 'expect'>,
+    command: string,
+    complete: (o: Outcome & { type: 'ok' }) => Done,
+  ): Promise<void> {
+    const ch = this.channels[this.current % this.channels.length]!;
+    const rec = this.opts.recorder;
+    const op = { process: this.opts.name, ...base, host: ch.host };
+    rec.op({ type: 'invoke', ...op });
+    const outcome = await ch.call(command, this.timeoutMs);
+    const done: Done = outcome.type === 'ok' ? complete(outcome) : { type: outcome.type, error: outcome.error, move: true };
+    if (done.type === 'ok') {
+      rec.op({ type: 'ok', ...op, ...done.fields });
+      return;
+    }
+    rec.op({ type: done.type, ...op, error: done.error });
+    if (done.type === 'info' && outcome.type === 'ok') ch.drop(); // a reply it cannot read: start a clean connection
+    if (done.move) this.current++; // try the other host next, as a real client would
+  }
+}
+
+/** a reply the op does not expect: what it did is unknown */
+function unreadable(o: { word: string; args: string[] }): Done {
+  return { type: 'info', error: `unexpected reply: ${[o.word, ...o.args].join(' ')}`.slice(0, 200), move: true };
+}

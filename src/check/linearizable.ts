@@ -48,6 +48,8 @@ export interface LinearizableDetails {
   initial: 'nil' | 'any';
   /** one line a human reads */
   explanation: string;
+  /** index in window of the op that cannot be placed (the observation that completed last) */
+  culprit: number;
   /** every key that is not linearizable */
   failedKeys: string[];
   /** keys the search could not decide within the budget */
@@ -115,9 +117,10 @@ export function checkLinearizable(history: History, opts: LinearizableOptions = 
   }
   figures.windowOps = best!.window.length;
   const explanation = explain(best!.key, best!.window, best!.initial);
+  const culprit = culpritIndex(best!.window);
   const others = failed.length > 1 ? ` (${failed.length} keys not linearizable: ${listFirst(failed.map((f) => f.key), maxListed)})` : '';
   const undec = undecided.length ? `; ${undecided.length} keys undecided within ${budget} states` : '';
-  const details: LinearizableDetails = { key: best!.key, window: best!.window, initial: best!.initial, explanation, failedKeys: failed.map((f) => f.key), undecidedKeys: undecided };
+  const details: LinearizableDetails = { key: best!.key, window: best!.window, initial: best!.initial, explanation, culprit, failedKeys: failed.map((f) => f.key), undecidedKeys: undecided };
   return { checker: 'linearizable', ok: false, category: 'Not linearizable', summary: `${explanation}${others}${undec}`, figures, details };
 }
 
@@ -142,17 +145,22 @@ function describe(o: WindowOp): string {
   return `${opLabel(o)} (${o.process}, from ${s(o.invokeTime)}, ${o.outcome === 'open' ? 'never completed' : 'indeterminate'})`;
 }
 
-/**
- * One line: the op that cannot be placed (the observation — read or cas — that completed
- * last), and the others it cannot be ordered with.
- */
-export function explain(key: string, window: readonly WindowOp[], initial: 'nil' | 'any'): string {
+/** the op the explanation blames: the observation (ok read or cas) that completed last, else the last op */
+export function culpritIndex(window: readonly WindowOp[]): number {
   let culprit = -1;
   window.forEach((o, i) => {
     if (o.outcome !== 'ok' || o.f === 'reg-write') return;
     if (culprit === -1 || o.completeTime! >= window[culprit]!.completeTime!) culprit = i;
   });
-  if (culprit === -1) culprit = window.length - 1;
+  return culprit === -1 ? window.length - 1 : culprit;
+}
+
+/**
+ * One line: the op that cannot be placed (the observation — read or cas — that completed
+ * last), and the others it cannot be ordered with.
+ */
+export function explain(key: string, window: readonly WindowOp[], initial: 'nil' | 'any'): string {
+  const culprit = culpritIndex(window);
   const c = window[culprit]!;
   const when = c.outcome === 'ok' ? `${s(c.invokeTime)}–${s(c.completeTime!)}` : `from ${s(c.invokeTime)} (${c.outcome})`;
   const rest = window.filter((_, i) => i !== culprit).map(describe);

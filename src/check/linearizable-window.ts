@@ -61,8 +61,19 @@ export class KeyOps {
     });
   }
 
-  /** check the ops at `idx` (ascending) from NIL or from any initial value */
+  /**
+   * Is the window at `idx` (ascending) NOT linearizable from NIL or from any initial value?
+   * First the relaxed search (cheap, its fail is a proof), then the exact one.
+   */
   check(idx: readonly number[], initial: 'nil' | 'any', budget: number): SearchResult {
+    const relaxed = this.checkModel(idx, initial, budget, true);
+    if (relaxed.outcome === 'fail') return relaxed;
+    const exact = this.checkModel(idx, initial, budget, false);
+    return { outcome: exact.outcome, states: relaxed.states + exact.states };
+  }
+
+  /** check the ops at `idx` (ascending) from NIL or from any initial value, exact or relaxed (see searchRegister) */
+  checkModel(idx: readonly number[], initial: 'nil' | 'any', budget: number, relaxed: boolean): SearchResult {
     const pick = <T extends Float64Array | Int32Array>(a: T, mk: (n: number) => T) => {
       const out = mk(idx.length);
       for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]!]!;
@@ -74,12 +85,13 @@ export class KeyOps {
       { call: pick(this.call, f64), ret: pick(this.ret, f64), kind: pick(this.kind, i32), value: pick(this.value, i32), expect: pick(this.expect, i32) },
       initial === 'nil' ? NIL : UNKNOWN,
       budget,
+      { reuseIndeterminate: relaxed },
     );
   }
 
-  /** all ops, from NIL */
-  checkAll(budget: number): SearchResult {
-    return searchRegister(this, NIL, budget);
+  /** all ops, from NIL; `relaxed`: see searchRegister's reuseIndeterminate */
+  checkAll(budget: number, relaxed = false): SearchResult {
+    return searchRegister(this, NIL, budget, { reuseIndeterminate: relaxed });
   }
 }
 
@@ -143,11 +155,31 @@ export interface Window extends Closed {
 }
 
 /**
- * Shrink a key known not to be linearizable (from NIL) to a small closed window that is not
- * linearizable either. `budget` caps each window check; a check over budget counts as "not
- * proven" and the window is not shrunk that way.
+ * A failing closed window found by sliding over the key (`size` ops by invoke order, half
+ * overlapping), for keys too long to search whole: a violation is local, the search of a
+ * window is small. null when no window fails (which proves nothing either way).
  */
-export function smallestWindow(k: KeyOps, budget: number, opts: { maxInteriorPasses?: number } = {}): Window {
+export function findFailingWindow(k: KeyOps, budget: number, size = 64): { s: number; e: number; states: number } | null {
+  let states = 0;
+  const step = Math.max(1, size >> 1);
+  for (let s = 0; s < k.n; s += step) {
+    const e = Math.min(k.n - 1, s + size - 1);
+    const c = closure(k, Array.from({ length: e - s + 1 }, (_, j) => s + j));
+    const r = k.check(c.idx, c.initial, budget);
+    states += r.states;
+    if (r.outcome === 'fail') return { s, e, states };
+    if (e === k.n - 1) break;
+  }
+  return null;
+}
+
+/**
+ * Shrink a key known not to be linearizable to a small closed window that is not
+ * linearizable either. `from` is a stretch of ops (by invoke order) whose closure is known
+ * to fail (default: the whole key). `budget` caps each window check; a check over budget
+ * counts as "not proven" and the window is not shrunk that way.
+ */
+export function smallestWindow(k: KeyOps, budget: number, opts: { maxInteriorPasses?: number; from?: { s: number; e: number } } = {}): Window {
   let states = 0;
   const fails = (c: Closed) => {
     const r = k.check(c.idx, c.initial, budget);
@@ -155,23 +187,23 @@ export function smallestWindow(k: KeyOps, budget: number, opts: { maxInteriorPas
     return r.outcome === 'fail';
   };
   const range = (s: number, e: number) => closure(k, Array.from({ length: e - s + 1 }, (_, j) => s + j));
+  const from = opts.from ?? { s: 0, e: k.n - 1 };
 
-  // shortest failing prefix: hi fails (the whole key does), lo - 1 is the last known pass
-  let lo = 0;
-  let hi = k.n - 1;
-  let best: Closed = { idx: Array.from({ length: k.n }, (_, i) => i), initial: 'nil' };
+  // shortest failing stretch from `from.s`: hi fails, lo - 1 is the last known pass
+  let lo = from.s;
+  let hi = from.e;
+  let best: Closed = range(from.s, from.e);
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const c = range(0, mid);
+    const c = range(from.s, mid);
     if (fails(c)) {
       hi = mid;
       best = c;
     } else lo = mid + 1;
   }
   const end = hi;
-  if (best.idx.length === k.n && end < k.n - 1) best = range(0, end);
   // latest start that still fails
-  lo = 0;
+  lo = from.s;
   hi = end;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;

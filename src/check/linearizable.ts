@@ -15,12 +15,14 @@
 import type { History } from '../workload/history.ts';
 import { listFirst, round } from './format.ts';
 import { dropUnobservedIndeterminate, isIndeterminate, registerOps, relevantOps, type RegF, type RegOp } from './linearizable-ops.ts';
-import { KeyOps, smallestWindow } from './linearizable-window.ts';
+import { KeyOps, findFailingWindow, smallestWindow } from './linearizable-window.ts';
 import type { Verdict } from './types.ts';
 
 export interface LinearizableOptions {
   /** configurations one key may explore before it is undecided (default 2,000,000) */
   budget?: number;
+  /** configurations one window check may explore while looking for / shrinking a counter-example (default 20,000) */
+  windowBudget?: number;
   /** fail (Harness error) when the history holds no register op at all (default true) */
   requireOps?: boolean;
   /** how many failing keys the summary names (default 3) */
@@ -61,6 +63,7 @@ export const DEFAULT_BUDGET = 2_000_000;
 export function checkLinearizable(history: History, opts: LinearizableOptions = {}): Verdict {
   const budget = opts.budget ?? DEFAULT_BUDGET;
   const maxListed = opts.maxListed ?? 3;
+  const windowBudget = Math.min(budget, opts.windowBudget ?? 20_000);
   const { byKey, malformed } = registerOps(history);
   let ops = 0;
   let indeterminate = 0;
@@ -76,11 +79,32 @@ export function checkLinearizable(history: History, opts: LinearizableOptions = 
     return { checker: 'linearizable', ok: false, category: 'Harness error', summary: 'no register op (reg-write / reg-read / reg-cas) in the history: nothing to check', figures };
   }
 
-  const failed: { key: string; k: KeyOps }[] = [];
+  const failed: { key: string; k: KeyOps; from?: { s: number; e: number } }[] = [];
   const undecided: string[] = [];
   for (const [key, list] of [...byKey].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const k = new KeyOps(dropUnobservedIndeterminate(relevantOps(list)));
     figures.keysChecked!++;
+    // a linearizable key is found in ~2 states per op; a violation makes the search exhaust
+    // everything before it, so past a few states per op, look for a failing window first
+    const quick = k.checkAll(Math.min(budget, 8 * k.n + 10_000));
+    figures.statesExplored! += quick.states;
+    if (quick.outcome === 'ok') continue;
+    if (quick.outcome === 'fail') {
+      failed.push({ key, k });
+      continue;
+    }
+    const w = findFailingWindow(k, windowBudget);
+    if (w) {
+      figures.statesExplored! += w.states;
+      failed.push({ key, k, from: w });
+      continue;
+    }
+    const relaxed = k.checkAll(budget, true);
+    figures.statesExplored! += relaxed.states;
+    if (relaxed.outcome === 'fail') {
+      failed.push({ key, k });
+      continue;
+    }
     const r = k.checkAll(budget);
     figures.statesExplored! += r.states;
     if (r.outcome === 'fail') failed.push({ key, k });
@@ -110,8 +134,8 @@ export function checkLinearizable(history: History, opts: LinearizableOptions = 
 
   // the counter-example: the smallest window over the failing keys
   let best: { key: string; window: WindowOp[]; initial: 'nil' | 'any' } | null = null;
-  for (const { key, k } of failed.slice(0, 10)) {
-    const w = smallestWindow(k, budget);
+  for (const { key, k, from } of failed.slice(0, 10)) {
+    const w = smallestWindow(k, windowBudget, from ? { from } : {});
     figures.statesExplored! += w.states;
     if (!best || w.idx.length < best.window.length) best = { key, window: w.idx.map((i) => windowOp(k.ops[i]!)), initial: w.initial };
   }

@@ -4,7 +4,7 @@
  */
 import { Then } from '@cucumber/cucumber';
 import {
-  checkAvailability, checkKeepsServing, checkLostWrites, checkOutage, checkPromotion, checkRollback, checkSplitBrain, checkStaysFenced,
+  checkAvailability, checkKeepsServing, checkLinearizable, checkLostWrites, checkOutage, checkPromotion, checkRollback, checkSplitBrain, checkStaysFenced,
 } from '../src/check/index.ts';
 import { checkCount } from '../src/harness/params.ts';
 import { expectFailing, judge } from '../src/harness/verdicts.ts';
@@ -59,6 +59,11 @@ Then('zero state loss of {string} is not claimed', { timeout: SETTLE_TIMEOUT }, 
 /** no read returns a value older than one the same client saw, and ticks never go backwards for a client */
 Then('no client of {string} sees state roll back', { timeout: SETTLE_TIMEOUT }, async function (this: FtWorld, name: string) {
   judge(this.rt, name, 'no rollback', checkRollback(await settled(this, name)));
+});
+
+/** every shared key's reads, writes and compare-and-sets can be ordered as one copy would have done them (Wing–Gong search; the smallest counter-example is plotted) */
+Then('the history of {string} is linearizable', { timeout: SETTLE_TIMEOUT }, async function (this: FtWorld, name: string) {
+  judge(this.rt, name, 'linearizable', checkLinearizable(await settled(this, name)));
 });
 
 /** the serving periods of the two hosts (probes and client ops) never overlap */

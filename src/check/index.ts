@@ -42,3 +42,11 @@ export { commitGrowth, checkCommitGrowth, type CommitGrowth } from './commit-gro
 export { checkKeepsServing } from './keeps-serving.ts';
 export { checkNoUnplannedFailover, roleChanges, type RoleChange, type UnplannedOptions } from './unplanned.ts';
 export { loopSamples, loopSummaries, stallsAround, type LoopSample, type LoopSummary } from './loop-stalls.ts';
+export {
+  checkLinearizable,
+  opLabel,
+  DEFAULT_BUDGET as LINEARIZABLE_DEFAULT_BUDGET,
+  type LinearizableOptions,
+  type LinearizableDetails,
+  type WindowOp,
+} from './linearizable.ts';

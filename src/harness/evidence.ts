@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { latencySpec, networkSpec, renderSvg, timelineSpec } from '../report/index.ts';
+import { latencySpec, linWindowSpec, networkSpec, renderSvg, timelineSpec } from '../report/index.ts';
+import type { LinearizableDetails } from '../check/linearizable.ts';
 import type { ScenarioRuntime } from './scenario.ts';
 
 export interface Attachment {
@@ -29,11 +30,19 @@ export async function collectEvidence(rt: ScenarioRuntime, scenario: string, _op
     out.push({ fileName: 'history.ndjson', mediaType: 'application/x-ndjson', body: readFileSync(historyPath, 'utf8') });
   }
 
-  for (const [name, spec] of [
+  const plots: [string, () => ReturnType<typeof timelineSpec>][] = [
     ['timeline.svg', () => timelineSpec(history)],
     ['latency.svg', () => latencySpec(history)],
     ['network.svg', () => networkSpec(history)],
-  ] as const) {
+  ];
+  // the smallest counter-example of each failed linearizability verdict
+  for (const v of rt.verdicts) {
+    const details = (v.verdict as { details?: unknown }).details as Partial<LinearizableDetails> | undefined;
+    if (v.verdict.checker === 'linearizable' && !v.verdict.ok && Array.isArray(details?.window)) {
+      plots.push([`${v.pair}-not-linearizable.svg`.replace(/[^\w.-]+/g, '_'), () => linWindowSpec(details as LinearizableDetails)]);
+    }
+  }
+  for (const [name, spec] of plots) {
     try {
       const svg = await renderSvg(spec());
       writeFileSync(join(rt.config.dir, name), svg);

@@ -7,3 +7,4 @@ export { networkSpec, NETWORK_PANEL_TITLES, type NetworkPlotOptions } from './ne
 export { formatVerdictTable, type VerdictTableOptions, type VerdictRow } from './verdict-table.ts';
 export { allureCategories, failureMessage, categoryTag, type AllureCategory } from './categories.ts';
 export { laneOrder } from './lanes.ts';
+export { linWindowSpec, shortOpLabel, type LinWindowPlotOptions } from './lin-window-plot.ts';

@@ -16,10 +16,15 @@ export interface FaultPhase {
 
 /** a 32-bit seed for one stream of draws: the run's seed mixed with a name (FNV-1a) */
 export function mixSeed(seed: number, name: string): number {
-  let h = (0x811c9dc5 ^ (seed >>> 0)) >>> 0;
-  for (const ch of `${seed}/${name}`) {
-    h ^= ch.codePointAt(0)!;
+  let h = 0x811c9dc5;
+  const add = (byte: number) => {
+    h ^= byte & 0xff;
     h = Math.imul(h, 0x01000193) >>> 0;
+  };
+  for (let i = 0; i < 4; i++) add((seed >>> 0) >>> (8 * i));
+  for (const ch of name) {
+    const c = ch.codePointAt(0)!;
+    for (let i = 0; i < 4; i++) add(c >>> (8 * i));
   }
   return h >>> 0;
 }

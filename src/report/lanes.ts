@@ -133,13 +133,13 @@ export function bandLayers(bands: readonly Band[], fill: string, opacity: number
       },
     },
   ];
-  // a fault's phase: a tick at the band's start, where the fault struck in its epoch
+  // a fault struck at a phase of the checkpoint interval: a dashed line where it struck
   const struck = bands.filter((b) => / @[\d.]+\/[\d.]+/.test(b.label));
   if (struck.length) {
     layers.push({
       data: { values: struck },
-      mark: { type: 'tick', orient: 'vertical', color: textColor, thickness: 1, opacity: 0.7 },
-      encoding: { x: { field: 't0', type: 'quantitative' }, y: { value: 0 }, tooltip: [{ field: 'tip', type: 'nominal', title: 'phase' }] },
+      mark: { type: 'rule', color: textColor, strokeDash: [2, 2], opacity: 0.6 },
+      encoding: { x: { field: 't0', type: 'quantitative' }, tooltip: [{ field: 'tip', type: 'nominal', title: 'struck' }] },
     });
   }
   for (const level of [0, 1, 2]) {

@@ -41,7 +41,7 @@ Feature: The witness fails or is cut off
   # Known gap of the builtin platform: a restarted witness has an empty lease table, so the
   # primary's renewal is refused ("lost"), it is deposed, and the backup is not the registered
   # standby: nobody serves again. Tagged @wip until the platform survives it.
-  @wip @known-gap @builtin-only
+  @wip @known-gap @builtin-only @extended
   Scenario: The witness crashes and restarts: service back soon after it returns
     Given a protected pair "kv" with checkpoints every 25 ms
     And 4 clients write to "kv" continuously

@@ -6,6 +6,8 @@
  *   the connections it cut; the hosts reconnect. A disabled proxy would instead refuse and
  *   reset connections at once: a crash of the link's far end, not a partition.
  * - latency / bandwidth = the toxics of the same names.
+ * - stream damage: `slicer` (the stream cut into small writes), `reset_peer` (silence, then a
+ *   TCP reset to both ends), `limit_data` (the connection closes after so many bytes).
  * Each call adds one group of toxics and returns its id; `remove(id)` takes exactly that group
  * away, `heal()` every group, and re-enables the pair's proxies. Nothing of another pair is
  * touched.
@@ -39,6 +41,22 @@ export class NetworkFaults {
 
   bandwidth(targets: readonly LinkTarget[], rateKBps: number): Promise<number> {
     return this.add([targets], 'bandwidth', { rate: Math.max(1, Math.round(rateKBps)) });
+  }
+
+  /** cut the stream into slices of about `averageBytes` (± a quarter), `delayUs` apart */
+  slice(targets: readonly LinkTarget[], averageBytes: number, delayUs = 0): Promise<number> {
+    const average = Math.max(1, Math.round(averageBytes));
+    return this.add([targets], 'slicer', { average_size: average, size_variation: Math.floor(average / 4), delay: Math.max(0, Math.round(delayUs)) });
+  }
+
+  /** drop the bytes from the first one on, and reset the connection `afterMs` later */
+  resetPeer(targets: readonly LinkTarget[], afterMs: number): Promise<number> {
+    return this.add([targets], 'reset_peer', { timeout: Math.max(0, Math.round(afterMs)) });
+  }
+
+  /** close each connection once `bytes` went through in that direction */
+  limitData(targets: readonly LinkTarget[], bytes: number): Promise<number> {
+    return this.add([targets], 'limit_data', { bytes: Math.max(0, Math.round(bytes)) });
   }
 
   /** take one group of toxics away */

@@ -29,6 +29,8 @@ interface Window {
 
 export class LinkFaults {
   private open: Window[] = [];
+  /** added to the detail of every window opened while set (the fault's phase: PairUnderTest.strike) */
+  strikeDetail: Record<string, unknown> | null = null;
 
   constructor(
     private readonly pair: string,
@@ -64,7 +66,7 @@ export class LinkFaults {
     }
     // the window opens when the first toxic goes on
     const faultId = this.recorder.faultStart(fault, target, {
-      pair: this.pair, ...detail,
+      pair: this.pair, ...detail, ...this.strikeDetail,
       links: [...proxied.map((t) => `${t.proxy}/${t.stream}`), ...cuts.map((c) => `platform ${describeCut(c)}`)],
     });
     const made: LinkCut[] = [];
@@ -103,6 +105,44 @@ export class LinkFaults {
   async partitionReplicationOneWay(): Promise<number> {
     const p = await this.primary();
     return this.apply('partition', 'replication', replicationDirection(this.links, p, this.otherOf(p)), (t) => this.net.partition(t), { direction: 'primary->backup' });
+  }
+
+  /** only the bytes the current backup sends to the primary stop (acks, its heartbeats); checkpoints still flow */
+  async partitionReplicationBackupToPrimary(): Promise<number> {
+    const p = await this.primary();
+    return this.apply('partition', 'replication', replicationDirection(this.links, this.otherOf(p), p), (t) => this.net.partition(t), { direction: 'backup->primary' });
+  }
+
+  /**
+   * Cut the witness from the current primary, the current backup (the other host) or both:
+   * the `<pair>.witness.<host>` proxies, both ways. Recorded as a partition of "witness-<role>".
+   */
+  async partitionWitness(from: 'primary' | 'backup' | 'both'): Promise<number> {
+    const p = await this.primary();
+    const hosts = from === 'primary' ? [p] : from === 'backup' ? [this.otherOf(p)] : [p, this.otherOf(p)];
+    const targets = hosts.flatMap((h) => witnessLinkOf(this.links, h));
+    return this.apply('partition', `witness-${from}`, targets, (t) => this.net.partition(t), { hosts });
+  }
+
+  /** the bytes the current primary sends to the backup cut into slices of about that size */
+  async sliceReplication(averageBytes: number): Promise<number> {
+    const p = await this.primary();
+    const targets = replicationDirection(this.links, p, this.otherOf(p));
+    return this.apply('slicer', 'replication', targets, (t) => this.net.slice(t, averageBytes), { averageBytes, direction: 'primary->backup' });
+  }
+
+  /** the replication connection silenced (primary -> backup) and reset `afterMs` later: a TCP RST to both ends */
+  async resetReplication(afterMs: number): Promise<number> {
+    const p = await this.primary();
+    const targets = replicationDirection(this.links, p, this.otherOf(p));
+    return this.apply('reset_peer', 'replication', targets, (t) => this.net.resetPeer(t, afterMs), { afterMs, direction: 'primary->backup' });
+  }
+
+  /** each replication connection closes once that many bytes went from the primary to the backup */
+  async limitReplication(bytes: number): Promise<number> {
+    const p = await this.primary();
+    const targets = replicationDirection(this.links, p, this.otherOf(p));
+    return this.apply('limit_data', 'replication', targets, (t) => this.net.limitData(t, bytes), { bytes, direction: 'primary->backup' });
   }
 
   /**

@@ -10,8 +10,10 @@
  *   "the replication link"              both proxies between the hosts: the checkpoint
  *                                       stream and heartbeats, whichever host dialled
  *   "from primary to backup"            the direction of the bytes the current primary sends
+ *   "from backup to primary"            the other direction: acks and the backup's heartbeats
  *   "the client link to the primary"    <pair>.client.<current primary>
  *   "primary -> witness"                <pair>.witness.<current primary>
+ *   "the witness … from the backup"     <pair>.witness.<the other host> (both: both proxies)
  *
  * Probes dial each host's client listener directly (not through a proxy): they ask whether a
  * host *serves*, which the split-brain checker needs even when clients cannot reach it.

@@ -4,7 +4,9 @@
  */
 import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { FtPlatform, HostName, LinkCut, PairLayout, PlatformAbility, PlatformOptions, PairStatus } from '../platform/types.ts';
-import { ABILITY_TEXT, PlatformCannotError } from '../platform/types.ts';
+import { ABILITY_METHOD, ABILITY_TEXT, PlatformCannotError } from '../platform/types.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { FaultPhases, type FaultPhase } from '../faults/phase.ts';
 import type { Recorder } from '../workload/recorder.ts';
 import { KvClient } from '../workload/client.ts';
 import { RegisterClient } from '../workload/register-client.ts';
@@ -24,12 +26,15 @@ export interface PlatformConfig {
   clientEndpoints: Record<HostName, import('../platform/types.ts').Endpoint>;
 }
 export type PlatformFactory = (cfg: PlatformConfig) => FtPlatform;
+type HistoryMark = import('../workload/history.ts').MarkEvent;
 
 export interface PairContext {
   recorder: Recorder;
   toxiproxy: Toxiproxy;
   logDir: string;
   platformFactory: PlatformFactory;
+  /** the scenario's seed: the phases of timed faults are drawn from it [0] */
+  seed?: number;
 }
 
 export type RoleName = 'primary' | 'backup';
@@ -62,6 +67,12 @@ export class PairUnderTest {
   private tornDown = false;
   /** network faults on this pair's links, named by role */
   readonly linkFaults: LinkFaults;
+  /** the seeded phases of this pair's timed faults */
+  private readonly phases: FaultPhases;
+  /** the phase of the fault striking now, for every window it opens */
+  private strikeDetail: Record<string, unknown> | null = null;
+  /** the open window of a crashed witness */
+  private witnessDown: number | null = null;
 
   private constructor(
     readonly name: string,
@@ -79,6 +90,33 @@ export class PairUnderTest {
       const st = await this.settled('primary');
       return { primary: st.primary, backup: st.backup };
     }, owner);
+    this.phases = new FaultPhases(ctx.seed ?? 0, name);
+  }
+
+  /** the checkpoint interval the pair runs with, ms (the builtin platform's default when not set) */
+  get epochMs(): number {
+    return this.options.checkpointIntervalMs ?? 25;
+  }
+
+  /**
+   * Strike a timed fault at a random phase of the checkpoint interval: wait `phaseMs` (drawn
+   * from the scenario's seed when not given, in [0, epoch)), then run `fault`; every fault
+   * window it opens carries `phaseMs` and `epochMs` in its detail. Without it, a step that
+   * follows whole seconds after the pair became protected would hit the same moment of every
+   * epoch (right after a checkpoint), run after run.
+   */
+  async strike<T>(fault: () => Promise<T>, phaseMs?: number): Promise<T> {
+    const phase: FaultPhase = phaseMs === undefined ? this.phases.next(this.epochMs) : { phaseMs, epochMs: this.epochMs };
+    if (phase.phaseMs > 0) await delay(phase.phaseMs);
+    const detail = { phaseMs: phase.phaseMs, epochMs: phase.epochMs };
+    this.strikeDetail = detail;
+    this.linkFaults.strikeDetail = detail;
+    try {
+      return await fault();
+    } finally {
+      this.strikeDetail = null;
+      this.linkFaults.strikeDetail = null;
+    }
   }
 
   /** create proxies for every link, start the platform on them and wait until protected */
@@ -98,6 +136,9 @@ export class PairUnderTest {
         ctx.recorder.record({ kind: 'role', host: e.host, role: e.role, ...(e.epoch !== undefined ? { epoch: e.epoch } : {}), time: ctx.recorder.relative(e.time) });
       } else if (e.type === 'protected') {
         ctx.recorder.record({ kind: 'mark', label: e.protected ? 'protected' : 'unprotected', detail: { pair: name }, time: ctx.recorder.relative(e.time) });
+      } else if (e.type === 'transfer') {
+        const { type: _t, time, ...d } = e;
+        ctx.recorder.record({ kind: 'mark', label: 'full state transfer', detail: { pair: name, ...d }, time: ctx.recorder.relative(time) });
       } else if (e.type === 'loop') {
         const { type: _t, host, time, ...s } = e;
         ctx.recorder.record({ kind: 'mark', label: 'loop', detail: { pair: name, process: host, ...s }, time: ctx.recorder.relative(time) });
@@ -223,8 +264,57 @@ export class PairUnderTest {
    */
   need(...what: PlatformAbility[]): void {
     for (const w of what) {
-      if (this.platform.can && !this.platform.can(w)) throw new PlatformCannotError(`platform ${this.platform.name} cannot ${ABILITY_TEXT[w]}`);
+      const method = ABILITY_METHOD[w];
+      const lacks = (this.platform.can && !this.platform.can(w)) || (method !== undefined && typeof this.platform[method] !== 'function');
+      if (lacks) throw new PlatformCannotError(`platform ${this.platform.name} cannot ${ABILITY_TEXT[w]}`);
     }
+  }
+
+  /** SIGKILL the witness; its crash window stays open until it restarts */
+  async crashWitness(): Promise<void> {
+    this.need('crash-witness', 'restart-witness');
+    if (this.witnessDown !== null) throw new StepInputError(`the witness of pair "${this.name}" is already down`);
+    this.witnessDown = this.ctx.recorder.faultStart('crash', 'witness', { pair: this.name, ...this.strikeDetail });
+    await this.platform.crashWitness!();
+  }
+
+  /** a fresh witness process (empty lease table) on the same address; closes the crash window once it listens */
+  async restartWitness(): Promise<void> {
+    if (this.witnessDown === null) throw new StepInputError(`the witness of pair "${this.name}" has not crashed, so it cannot restart`);
+    this.need('restart-witness');
+    await this.platform.restartWitness!();
+    this.ctx.recorder.faultEnd(this.witnessDown, 'crash', 'witness');
+    this.witnessDown = null;
+  }
+
+  /**
+   * SIGKILL the host with `role` while a full state transfer (re-protection) is in flight:
+   * the transfer that started last and has not yet made the pair protected, or else the next
+   * one to start within `waitMs`. Needs the platform's 'transfer' events.
+   */
+  async crashDuringTransfer(role: RoleName, waitMs: number): Promise<ProcessFault> {
+    this.need('report-transfers', 'crash');
+    const rec = this.ctx.recorder;
+    const mine = (e: { kind: string; label?: string; detail?: Record<string, unknown> }, label: string) =>
+      e.kind === 'mark' && e.label === label && e.detail?.pair === this.name;
+    const inFlight = (): HistoryMark | null => {
+      const ev = rec.events;
+      for (let i = ev.length - 1; i >= 0; i--) {
+        const e = ev[i]!;
+        if (mine(e, 'protected')) return null;
+        if (mine(e, 'full state transfer')) return e as HistoryMark;
+      }
+      return null;
+    };
+    const since = rec.now();
+    const t = inFlight() ?? (await rec.waitForEvent((e) => mine(e, 'full state transfer') && e.time >= since, waitMs)) as HistoryMark | null;
+    if (!t) {
+      throw new Error(`pair "${this.name}": no full state transfer started within ${waitMs} ms (a transfer happens when a backup (re)joins: restart a crashed host or heal a partition first)`);
+    }
+    const host = role === 'primary' ? (t.detail?.host as HostName) : (t.detail?.host === 'a' ? 'b' : 'a');
+    const time = rec.now();
+    const faultId = await this.crashHost(host, { role, during: 'full state transfer', transferEpoch: t.detail?.epoch, transferBytes: t.detail?.bytes, sinceTransferMs: Math.round(time - t.time) });
+    return this.noteFault('crash', host, role, faultId, time);
   }
 
   /** SIGKILL the host that has `role` now */
@@ -239,7 +329,7 @@ export class PairUnderTest {
   /** SIGKILL one host by name; its crash window stays open until it restarts */
   async crashHost(host: HostName, detail: Record<string, unknown> = {}): Promise<number> {
     this.need('crash');
-    const faultId = this.ctx.recorder.faultStart('crash', host, { ...detail, pair: this.name });
+    const faultId = this.ctx.recorder.faultStart('crash', host, { ...detail, pair: this.name, ...this.strikeDetail });
     await this.platform.crash(host);
     this.crashed.push({ host, faultId });
     return faultId;
@@ -250,7 +340,7 @@ export class PairUnderTest {
     this.need('hang', 'resume');
     const host = await this.hostWithRole(role);
     const time = this.ctx.recorder.now();
-    const faultId = this.ctx.recorder.faultStart('hang', host, { role, pair: this.name, ms });
+    const faultId = this.ctx.recorder.faultStart('hang', host, { role, pair: this.name, ms, ...this.strikeDetail });
     await this.platform.hang(host);
     const fault = this.noteFault('hang', host, role, faultId, time);
     try {
@@ -340,6 +430,8 @@ export class PairUnderTest {
     await this.platform.stop().catch(() => {});
     for (const c of this.crashed) this.ctx.recorder.faultEnd(c.faultId, 'crash', c.host);
     this.crashed = [];
+    if (this.witnessDown !== null) this.ctx.recorder.faultEnd(this.witnessDown, 'crash', 'witness');
+    this.witnessDown = null;
     await removeProxies(this.ctx.toxiproxy, this.links);
   }
 

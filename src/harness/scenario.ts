@@ -69,6 +69,7 @@ export class ScenarioRuntime {
       toxiproxy: this.config.toxiproxy,
       logDir: join(this.logDir, name),
       platformFactory: this.config.platformFactory,
+      seed: this.config.seed,
     });
     this.pairs.set(name, pair);
     this.recorder.mark('pair protected', { pair: name, options });

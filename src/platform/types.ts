@@ -97,7 +97,9 @@ export type PlatformEvent =
   | { type: 'protected'; protected: boolean; time: number }
   /** event-loop health of a platform process over the last window (see src/platform/loop-monitor.ts) */
   | { type: 'loop'; host: HostName | 'witness'; thread?: 'emulator'; p50Ms: number; p99Ms: number; maxMs: number; stalls: number; windowMs: number; time: number }
-  | { type: 'log'; host: HostName | 'witness' | 'platform'; line: string; time: number };
+  | { type: 'log'; host: HostName | 'witness' | 'platform'; line: string; time: number }
+  /** the primary `host` started a full state transfer to its backup (re-protection) */
+  | { type: 'transfer'; host: HostName; epoch?: number; bytes?: number; time: number };
 
 export interface FtPlatform {
   readonly name: string;
@@ -125,6 +127,10 @@ export interface FtPlatform {
    * absent: everything above). A step that needs what a platform cannot do fails saying so.
    */
   can?(what: PlatformAbility): boolean;
+  /** SIGKILL the witness process (optional: `can('crash-witness')`) */
+  crashWitness?(): Promise<void>;
+  /** start a fresh witness on the same address after crashWitness (optional: `can('restart-witness')`) */
+  restartWitness?(): Promise<void>;
   /** links the platform faults itself instead of the harness's proxies (absent: none) */
   ownLinks?(): readonly LinkKind[];
   /** cut (silently drop every byte of) one of its own links, both ways or one */
@@ -133,7 +139,7 @@ export interface FtPlatform {
   healLink?(cut: LinkCut): Promise<void>;
 }
 
-export type PlatformAbility = 'crash' | 'hang' | 'resume' | 'restart' | 'logs';
+export type PlatformAbility = 'crash' | 'hang' | 'resume' | 'restart' | 'logs' | 'crash-witness' | 'restart-witness' | 'report-transfers';
 
 /** what a step says a platform cannot do: "platform X cannot <this>" */
 export const ABILITY_TEXT: Record<PlatformAbility, string> = {
@@ -142,6 +148,15 @@ export const ABILITY_TEXT: Record<PlatformAbility, string> = {
   resume: 'resume a hung host',
   restart: 'restart a host',
   logs: 'list its log files',
+  'crash-witness': 'crash the witness',
+  'restart-witness': 'restart the witness',
+  'report-transfers': "report when a full state transfer starts (the 'transfer' event)",
+};
+
+/** abilities that need a method an FtPlatform may lack: absent method = cannot */
+export const ABILITY_METHOD: Partial<Record<PlatformAbility, keyof FtPlatform>> = {
+  'crash-witness': 'crashWitness',
+  'restart-witness': 'restartWitness',
 };
 
 /** the three kinds of link a pair has (each host has one of each) */

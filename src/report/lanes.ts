@@ -28,6 +28,8 @@ export interface Band {
   t0: number;
   t1: number;
   label: string;
+  /** tooltip: the label and, for a fault, its detail (phase in the checkpoint interval, links, …) */
+  tip?: string;
   /** stacking row of the label above the plot (0 = nearest) */
   level: number;
 }
@@ -43,8 +45,11 @@ export function annotationBands(
   end: number,
   msPerPx: number,
 ): { faults: Band[]; outages: Band[] } {
-  const items = [
-    ...faults.map((f) => ({ kind: 'fault' as const, t0: f.start, t1: f.end ?? Math.max(end, f.start), label: `${faultLabel(f)}${f.end === null ? ' (no end)' : ''}` })),
+  const items: { kind: 'fault' | 'outage'; t0: number; t1: number; label: string; tip?: string }[] = [
+    ...faults.map((f) => {
+      const label = `${faultLabel(f)}${phaseText(f.detail)}${f.end === null ? ' (no end)' : ''}`;
+      return { kind: 'fault' as const, t0: f.start, t1: f.end ?? Math.max(end, f.start), label, tip: faultTip(label, f.detail) };
+    }),
     ...outages.map((o) => ({ kind: 'outage' as const, t0: o.from, t1: o.to, label: `outage ${Math.round(o.ms)} ms${o.open ? '+' : ''}` })),
   ].sort((a, b) => a.t0 - b.t0);
   const lastEnd = [-Infinity, -Infinity, -Infinity];
@@ -53,9 +58,29 @@ export function annotationBands(
     let level = lastEnd.findIndex((e) => e <= it.t0);
     if (level === -1) level = lastEnd.indexOf(Math.min(...lastEnd));
     lastEnd[level] = it.t0 + (it.label.length * 6 + 8) * msPerPx; // ~6 px per character at font size 10
-    (it.kind === 'fault' ? out.faults : out.outages).push({ t0: sec(it.t0), t1: sec(it.t1), label: it.label, level });
+    (it.kind === 'fault' ? out.faults : out.outages).push({ t0: sec(it.t0), t1: sec(it.t1), label: it.label, ...(it.tip ? { tip: it.tip } : {}), level });
   }
   return out;
+}
+
+/**
+ * " @12.5/25" when the fault struck at a random phase of the checkpoint interval (detail
+ * phaseMs / epochMs, see PairUnderTest.strike): where in the epoch it landed.
+ */
+export function phaseText(detail: Record<string, unknown> | undefined): string {
+  const p = detail?.phaseMs;
+  const e = detail?.epochMs;
+  return typeof p === 'number' && typeof e === 'number' ? ` @${p}/${e}` : '';
+}
+
+/** the band's tooltip: its label, then the fault's detail as "key=value" pairs */
+function faultTip(label: string, detail: Record<string, unknown> | undefined): string {
+  if (!detail) return label;
+  const parts = Object.entries(detail)
+    .filter(([k]) => k !== 'pair')
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const phase = typeof detail.phaseMs === 'number' ? `; struck ${detail.phaseMs} ms into a ${detail.epochMs} ms checkpoint interval` : '';
+  return `${label}${phase}${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 
 export type Layer = Record<string, unknown>;
@@ -106,10 +131,19 @@ export function bandLayers(bands: readonly Band[], fill: string, opacity: number
       encoding: {
         x: { field: 't0', type: 'quantitative' },
         x2: { field: 't1' },
-        tooltip: [{ field: 'label', type: 'nominal' }],
+        tooltip: [{ field: bands.some((b) => b.tip) ? 'tip' : 'label', type: 'nominal', title: 'what' }],
       },
     },
   ];
+  // a fault struck at a phase of the checkpoint interval: a dashed line where it struck
+  const struck = bands.filter((b) => / @[\d.]+\/[\d.]+/.test(b.label));
+  if (struck.length) {
+    layers.push({
+      data: { values: struck },
+      mark: { type: 'rule', color: textColor, strokeDash: [2, 2], opacity: 0.6 },
+      encoding: { x: { field: 't0', type: 'quantitative' }, tooltip: [{ field: 'tip', type: 'nominal', title: 'struck' }] },
+    });
+  }
   for (const level of [0, 1, 2]) {
     if (!bands.some((b) => b.level === level)) continue;
     layers.push({

@@ -35,10 +35,10 @@ defineParameterType({
 // The parentheses belong to the parameter (the step receives only what is inside them): a
 // literal "(" in the step's own pattern would need the escape "\(", which the language
 // service reads from the source without unescaping, so the editor would not match the step.
-/** a comma-separated list of fault kinds in parentheses: "(crash, hang, partition, latency)" */
+/** a comma-separated list of fault kinds in parentheses: "(crash, hang, partition, latency)"; also backup-hang, witness-crash, witness-partition, one-way, stream-damage, transfer-crash, slow-crash */
 defineParameterType({
   name: 'faultKinds',
-  regexp: /\(([a-z_]+(?:\s*,\s*[a-z_]+)*)\)/,
+  regexp: /\(([a-z_-]+(?:\s*,\s*[a-z_-]+)*)\)/,
   transformer: (s: string) => s,
   useForSnippets: false,
 });

@@ -20,7 +20,7 @@ import { StatusWaiters } from '../status-waiters.ts';
 import { validateLayout, validateOptions } from './options.ts';
 import { spawnTsNode, type Child } from './children.ts';
 import { LineSplitter } from './lines.ts';
-import { parseEvent, type HostEvent, type HostStatusReport, type WitnessEvent } from './events.ts';
+import { parseEvent, parseTransferNote, type HostEvent, type HostStatusReport, type WitnessEvent } from './events.ts';
 import type { HostConfig } from './host-config.ts';
 import type { WitnessConfig } from './witness-run.ts';
 import { derivePairStatus, type HostView } from './pair-status.ts';
@@ -77,6 +77,8 @@ export class BuiltinPlatform implements FtPlatform {
   private started = false;
   private stopping: Promise<void> | null = null;
   private files: Record<string, string> = {};
+  /** the harness killed the witness (its exit is no news) */
+  private witnessKilled = false;
 
   constructor(cfg: BuiltinPlatformConfig) {
     this.options = validateOptions(cfg.options);
@@ -182,6 +184,32 @@ export class BuiltinPlatform implements FtPlatform {
       this.emit({ type: 'log', host: 'platform', line: `host ${host} restarts as primary from the guest image: no live host holds the state (it is lost)`, time: monoMs() });
     }
     await this.spawnHost(host, coldStart ? 'primary' : 'backup');
+  }
+
+  /** SIGKILL the witness: the hosts' witness connections close at once */
+  async crashWitness(): Promise<void> {
+    if (this.cfg.solo) throw new Error('BuiltinPlatform: a solo host has no witness to crash');
+    const w = this.witness;
+    if (!w.child || w.pid === null) return;
+    this.witnessKilled = true;
+    try {
+      process.kill(w.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+    await w.exited;
+    this.witness = { child: null, exited: Promise.resolve(), pid: null };
+    this.emit({ type: 'log', host: 'witness', line: 'witness killed (SIGKILL)', time: monoMs() });
+  }
+
+  /** a fresh witness process on the same address (its lease table starts empty); resolves once it listens */
+  async restartWitness(): Promise<void> {
+    if (!this.started || this.stopping) throw new Error('BuiltinPlatform: restartWitness() needs a started, running platform');
+    if (this.cfg.solo) throw new Error('BuiltinPlatform: a solo host has no witness to restart');
+    if (this.witness.child) await this.crashWitness();
+    await this.startWitness(this.cfg.startTimeoutMs ?? 60_000);
+    this.witnessKilled = false;
+    this.emit({ type: 'log', host: 'witness', line: 'witness restarted (fresh process, empty lease table)', time: monoMs() });
   }
 
   on(listener: (e: PlatformEvent) => void): () => void {
@@ -310,7 +338,7 @@ export class BuiltinPlatform implements FtPlatform {
       void child.then((r) => {
         clearTimeout(timer);
         if (!ready) reject(new Error(`witness exited before it was ready (exit ${r.exitCode ?? r.signal})`));
-        else if (!this.stopping) this.emit({ type: 'log', host: 'witness', line: `witness exited (${r.exitCode ?? r.signal})`, time: monoMs() });
+        else if (!this.stopping && !this.witnessKilled) this.emit({ type: 'log', host: 'witness', line: `witness exited (${r.exitCode ?? r.signal})`, time: monoMs() });
       });
     });
   }
@@ -389,9 +417,12 @@ export class BuiltinPlatform implements FtPlatform {
         this.changed();
         return;
       }
-      case 'log':
+      case 'log': {
         this.emit({ type: 'log', host: h.name, line: e.msg, time: e.time });
+        const transfer = parseTransferNote(e.msg);
+        if (transfer) this.emit({ type: 'transfer', host: h.name, ...transfer, time: e.time });
         return;
+      }
       case 'loop': {
         const { t: _t, ...s } = e;
         this.emit({ type: 'loop', host: h.name, ...s });

@@ -79,3 +79,14 @@ export function parseEvent<E extends { t: string }>(line: string): E | null {
   }
   return null;
 }
+
+/**
+ * The primary's note that a full state transfer went out to a backup ("full state transfer
+ * to the backup (epoch 12, 16777216 bytes)", primary.ts), as the driver's 'transfer' event.
+ * The note is sent as the full state goes on the wire, before the backup stored and
+ * acknowledged it: from then until it is protected, the transfer is in flight.
+ */
+export function parseTransferNote(msg: string): { epoch: number; bytes: number } | null {
+  const m = /^full state transfer to the backup \(epoch (\d+), (\d+) bytes\)/.exec(msg);
+  return m ? { epoch: Number(m[1]), bytes: Number(m[2]) } : null;
+}

@@ -156,7 +156,8 @@ export class CommandPlatform implements FtPlatform {
   }
 
   can(what: PlatformAbility): boolean {
-    return !!this.hello?.capabilities.includes(what);
+    // the protocol has no witness faults or transfer events (yet): those are never declared
+    return !!(this.hello?.capabilities as readonly string[] | undefined)?.includes(what);
   }
 
   async crash(host: HostName): Promise<void> {

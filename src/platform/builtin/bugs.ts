@@ -77,6 +77,12 @@ export const PLANTED_BUGS = [
     pattern: 'a stale backup stays eligible to take over (output released unprotected before fencing the standby)',
     category: 'State loss',
   },
+  {
+    name: 'dirty-cleared-late',
+    does: "the primary's delta capture collects the dirty pages but clears their dirty bits only after the guest ran on",
+    pattern: 'pages written during capture missed by dirty tracking (copy and clear not atomic)',
+    category: 'State loss',
+  },
 ] as const satisfies readonly PlantedBug[];
 
 export type PlantedBugName = (typeof PLANTED_BUGS)[number]['name'];

@@ -138,7 +138,7 @@ export class PrimaryRole {
     }
     this.capturing = true;
     const gen = this.linkGen;
-    this.vm.captureDelta().then(
+    this.vm.captureDelta(planted(this.ctx.opts, 'dirty-cleared-late')).then(
       (c) => {
         this.capturing = false;
         if (this.stopped || this.link !== link || this.linkGen !== gen || link.isClosed) return;

@@ -115,8 +115,9 @@ export class VmThread {
     return this.request('captureFull');
   }
 
-  captureDelta(): Promise<Capture> {
-    return this.request('captureDelta');
+  /** `clearDirtyLate`: the planted bug 'dirty-cleared-late' (bugs.ts) */
+  captureDelta(clearDirtyLate = false): Promise<Capture> {
+    return clearDirtyLate ? this.request('captureDelta', { clearDirtyLate }) : this.request('captureDelta');
   }
 
   /** destroy the running machine (the thread stays, e.g. to serve as a backup's store) */

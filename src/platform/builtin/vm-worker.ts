@@ -116,7 +116,11 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
     }
     case 'captureDelta': {
       const t0 = monoMs();
-      const bytes = copy(m.encodeDelta(needVm('captureDelta').captureDelta()));
+      const v = needVm('captureDelta') as Vm & { captureDelta(o?: { clearDirtyLate?: boolean }): ReturnType<Vm['captureDelta']>; clearDirtyLate?: () => void };
+      const late = req.clearDirtyLate === true && typeof v.clearDirtyLate === 'function';
+      const bytes = copy(m.encodeDelta(late ? v.captureDelta({ clearDirtyLate: true }) : v.captureDelta()));
+      // planted bug 'dirty-cleared-late': the guest runs on before the dirty bits are cleared
+      if (late) setTimeout(() => (vm === v ? v.clearDirtyLate!() : undefined), 1);
       return { result: { bytes, time: t0, ms: monoMs() - t0 }, transfer: [bytes.buffer as ArrayBuffer] };
     }
     case 'stopVm':

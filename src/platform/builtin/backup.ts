@@ -125,16 +125,8 @@ export class BackupRole {
         this.spareEpoch = -1;
         const first = this.afterFull;
         this.afterFull = false;
-        if (first && planted(this.ctx.opts, 'first-delta-dropped')) {
-          // planted bug: acknowledged, never applied
-          this.storing = this.storing.then(() => {
-            if (!this.hasCheckpoint || this.stopped) return;
-            this.committedEpoch = epoch;
-            this.committedCaptureTime = time;
-            link.send(FrameType.ACK, epochHeader(epoch, time));
-          });
-          return;
-        }
+        // planted bug 'first-delta-dropped': the first delta after a full state is applied without its RAM pages
+        const dropPages = first && planted(this.ctx.opts, 'first-delta-dropped');
         if (planted(this.ctx.opts, 'ack-before-apply')) {
           // planted bug: apply the previous delta, acknowledge this one; a takeover drops it
           const prev = this.unapplied;
@@ -154,7 +146,7 @@ export class BackupRole {
           );
           return;
         }
-        this.storing = this.ctx.vm.storeDelta(rest).then(
+        this.storing = this.ctx.vm.storeDelta(rest, dropPages).then(
           () => {
             if (!this.hasCheckpoint) return;
             this.committedEpoch = epoch;

@@ -49,7 +49,7 @@ export const PLANTED_BUGS = [
   },
   {
     name: 'first-delta-dropped',
-    does: 'the backup acknowledges the first delta after each full state without applying it',
+    does: 'the backup applies the first delta after each full state without its RAM pages (device state only) and acknowledges it',
     pattern: 'a delta lost on (re-)protection: the backup holds a checkpoint with holes',
     category: 'State loss',
   },

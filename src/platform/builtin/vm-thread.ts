@@ -134,9 +134,9 @@ export class VmThread {
   }
 
   /** apply a delta to the stored checkpoint; rejects (and the store is dropped) when it does not apply */
-  storeDelta(bytes: Uint8Array): Promise<void> {
+  storeDelta(bytes: Uint8Array, withoutPages = false): Promise<void> {
     const b = exclusive(bytes);
-    return this.request('storeDelta', { bytes: b }, [b.buffer as ArrayBuffer]);
+    return this.request('storeDelta', withoutPages ? { bytes: b, withoutPages } : { bytes: b }, [b.buffer as ArrayBuffer]);
   }
 
   dropStore(): Promise<void> {

@@ -138,7 +138,9 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
       dropSpare();
       storeSeq++;
       try {
-        store = m.applyDelta(store, m.decodeDelta(req.bytes));
+        const d = m.decodeDelta(req.bytes);
+        // planted bug 'first-delta-dropped': the device state goes on, the RAM pages are lost
+        store = m.applyDelta(store, req.withoutPages ? { ...d, pages: new Uint32Array(0), pageData: new Uint8Array(0) } : d);
       } catch (err) {
         store = null; // a delta that does not apply leaves no trustworthy state
         throw err;

@@ -46,6 +46,14 @@ async function main(): Promise<void> {
   const out = join('reports', 'bugs');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  // --features replaces the profile's paths (on the command line cucumber would add to them)
+  let config: string[] = [];
+  if (o.features) {
+    const all = JSON.parse(readFileSync('cucumber.json', 'utf8')) as Record<string, Record<string, unknown>>;
+    const file = join(out, 'cucumber.json');
+    writeFileSync(file, JSON.stringify({ default: { ...all.default, paths: [o.features] } }, null, 2) + '\n');
+    config = ['--config', file];
+  }
   const plan: (string | null)[] = [...(o.unplanted ? [null] : []), ...o.bugs];
   const runs: BugRun[] = [];
   const t0 = Date.now();
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
       profile: 'default',
       messages,
       evidence: join(dir, 'runs'),
-      args: [...(bug ? ['--world-parameters', JSON.stringify({ plantedBug: bug })] : []), ...(o.features ? [o.features] : [])],
+      args: [...config, ...(bug ? ['--world-parameters', JSON.stringify({ plantedBug: bug })] : [])],
       // a planted bug comes from this script only, never from the caller's environment
       env: { FTCHAOS_PLANTED_BUG: '' },
     });

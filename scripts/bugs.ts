@@ -1,5 +1,5 @@
 /**
- * npm run bugs [-- --bugs a,b] [--features <glob>] [--no-unplanted]
+ * npm run bugs [-- --bugs a,b] [--features <glob>] [--no-unplanted] [--rerender]
  *
  * Runs the default features (profile "default", or the --features glob) once against the
  * correct builtin platform and once against each planted bug of src/platform/builtin/bugs.ts
@@ -17,12 +17,12 @@ import { scenarioOutcomes } from '../src/bugs/results.ts';
 import { buildMatrix, matrixExitCode, renderMatrix, type BugRun } from '../src/bugs/matrix.ts';
 import { runCucumber } from './cucumber-child.ts';
 
-const USAGE = 'usage: npm run bugs -- [--bugs name,name] [--features <glob>] [--no-unplanted]';
+const USAGE = 'usage: npm run bugs -- [--bugs name,name] [--features <glob>] [--no-unplanted] [--rerender]   (--rerender: the matrix of the runs already in reports/bugs/)';
 
-function options(): { bugs: string[]; features: string | undefined; unplanted: boolean } {
+function options(): { bugs: string[]; features: string | undefined; unplanted: boolean; rerender: boolean } {
   let v;
   try {
-    v = parseArgs({ options: { bugs: { type: 'string' }, features: { type: 'string' }, 'no-unplanted': { type: 'boolean', default: false } } }).values;
+    v = parseArgs({ options: { bugs: { type: 'string' }, features: { type: 'string' }, 'no-unplanted': { type: 'boolean', default: false }, rerender: { type: 'boolean', default: false } } }).values;
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     process.exit(2);
@@ -38,13 +38,13 @@ function options(): { bugs: string[]; features: string | undefined; unplanted: b
     console.error(`--bugs names no bug: give one or more of ${PLANTED_BUG_NAMES.join(', ')}\n${USAGE}`);
     process.exit(2);
   }
-  return { bugs, features: v.features, unplanted: !v['no-unplanted'] };
+  return { bugs, features: v.features, unplanted: !v['no-unplanted'], rerender: v.rerender! };
 }
 
 async function main(): Promise<void> {
   const o = options();
   const out = join('reports', 'bugs');
-  rmSync(out, { recursive: true, force: true });
+  if (!o.rerender) rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   // --features replaces the profile's paths (on the command line cucumber would add to them)
   let config: string[] = [];
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const messages = join(dir, 'messages.ndjson');
     const started = Date.now();
-    const code = await runCucumber({
+    const code = o.rerender ? -1 : await runCucumber({
       profile: 'default',
       messages,
       evidence: join(dir, 'runs'),

@@ -19,7 +19,7 @@ export interface Cell {
   category: string;
   detectedMs: number | null;
   detectedFrom: 'fault' | 'scenario' | null;
-  /** the same scenario failed without a planted bug too (the catch may be noise) */
+  /** the same scenario failed in the same category without a planted bug too: noise, not a catch */
   alsoUnplanted: boolean;
   message: string;
 }
@@ -27,7 +27,9 @@ export interface Cell {
 export interface BugRow {
   bug: string;
   expected: string;
+  /** some scenario failed that did not fail the same way without the bug */
   caught: boolean;
+  /** such a failure is in the category the catalogue names */
   rightCategory: boolean;
   /** a run that produced no scenario results (crashed cucumber): neither caught nor missed */
   noResults: boolean;
@@ -44,13 +46,13 @@ export interface Matrix {
   bugs: number;
 }
 
-function cell(s: ScenarioOutcome, unplantedFailed: Set<string>): Cell {
-  return { caught: !s.passed, category: s.category, detectedMs: s.detectedMs, detectedFrom: s.detectedFrom, alsoUnplanted: !s.passed && unplantedFailed.has(s.key), message: s.message };
+function cell(s: ScenarioOutcome, unplantedFailed: Map<string, string>): Cell {
+  return { caught: !s.passed, category: s.category, detectedMs: s.detectedMs, detectedFrom: s.detectedFrom, alsoUnplanted: !s.passed && unplantedFailed.get(s.key) === s.category, message: s.message };
 }
 
 export function buildMatrix(runs: readonly BugRun[]): Matrix {
   const unplanted = runs.find((r) => r.bug === null);
-  const unplantedFailed = new Set((unplanted?.scenarios ?? []).filter((s) => !s.passed).map((s) => s.key));
+  const unplantedFailed = new Map((unplanted?.scenarios ?? []).filter((s) => !s.passed).map((s) => [s.key, s.category]));
   const scenarios: string[] = [];
   for (const r of runs) for (const s of r.scenarios) if (!scenarios.includes(s.key)) scenarios.push(s.key);
   const rows: BugRow[] = runs
@@ -61,7 +63,8 @@ export function buildMatrix(runs: readonly BugRun[]): Matrix {
         const s = r.scenarios.find((x) => x.key === k);
         cells[k] = s ? cell(s, unplantedFailed) : null;
       }
-      const failed = r.scenarios.filter((s) => !s.passed);
+      // a failure the unplanted run had too, in the same category, is noise, not a catch
+      const failed = r.scenarios.filter((s) => !s.passed && unplantedFailed.get(s.key) !== s.category);
       return {
         bug: r.bug!,
         expected: r.expected ?? '',
@@ -122,7 +125,7 @@ export function renderMatrix(m: Matrix): string {
   const fmt = (cols: string[]) => cols.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   out.push(fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt), '');
   m.scenarios.forEach((k, i) => out.push(`  ${ids[i]}: ${k}`));
-  out.push('  (sc): timed from the scenario start (no fault step before the failure); *: failed without a planted bug too', '');
+  out.push('  (sc): timed from the scenario start (no fault step before the failure); *: failed the same way without a planted bug (noise, not counted)', '');
   out.push(`catch rate: ${m.caught} of ${m.bugs} planted bugs (${pct(m.caught, m.bugs)})`);
   out.push(`caught in the right category: ${m.rightCategory} of ${m.bugs} (${pct(m.rightCategory, m.bugs)})`);
   if (!m.unplantedRan) out.push('false alarms: not measured (no run without a planted bug)');

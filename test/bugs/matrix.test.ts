@@ -81,9 +81,14 @@ test('the matrix: caught, right category, noise marked, false alarms, catch rate
   assert.match(text, /false alarms \(failures without a planted bug\): 0/);
   assert.equal(matrixExitCode(m), 1);
 
+  // the same failure without the bug: noise, not a catch
   const noisy = buildMatrix([{ ...runs[0]!, scenarios: caught }, runs[1]!]);
   assert.equal(noisy.falseAlarms.length, 1);
-  assert.match(renderMatrix(noisy), /LOSS 2\.2s\*/);
+  assert.match(renderMatrix(noisy), /LOSS 2\.2s\*\s+\.\s+MISSED/);
+  assert.equal(noisy.caught, 0);
   assert.equal(matrixExitCode(noisy), 1);
+  // a different category than without the bug still counts
+  const other = buildMatrix([{ ...runs[0]!, scenarios: caught.map((s) => ({ ...s, category: s.passed ? '' : 'Slow commit' })) }, runs[1]!]);
+  assert.equal(other.caught, 1);
   assert.equal(matrixExitCode(buildMatrix([runs[0]!, runs[1]!])), 0);
 });

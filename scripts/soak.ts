@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { summariseMessages, type RunResult } from '../src/soak/messages.ts';
 import { summariseEvidence, type EvidenceSummary } from '../src/soak/evidence.ts';
 import { renderSoakReport } from '../src/soak/render.ts';
+import { children, cleanUpChildrenOnSignals, runCucumber } from './cucumber-child.ts';
 
 const USAGE = 'usage: npm run soak -- --runs N [--hog] [--profile NAME]   (N: 1 to 1000)';
 
@@ -34,21 +35,8 @@ function options(): { runs: number; hog: boolean; profile: string } {
   return { runs, hog: v.hog!, profile: v.profile! };
 }
 
-const children = new Set<ChildProcess>();
-function killAll(signal: NodeJS.Signals): void {
-  for (const c of children) c.kill(signal);
-}
-process.on('exit', () => killAll('SIGKILL'));
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    // cucumber cleans up its hosts (even a hung one) on SIGTERM; SIGKILL would leave a
-    // SIGSTOPped host stopped for ever
-    killAll('SIGTERM');
-    setTimeout(() => process.exit(130), 5000).unref();
-    const left = [...children];
-    void Promise.all(left.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r))))).then(() => process.exit(130));
-  });
-}
+// the hog joins the cucumber children: all are stopped on exit and on Ctrl-C
+cleanUpChildrenOnSignals();
 
 /** the evidence folders under `dir` (one per cucumber run) */
 function runDirs(dir: string): string[] {
@@ -57,17 +45,7 @@ function runDirs(dir: string): string[] {
 
 /** one cucumber run, its evidence in `evidence` (nothing else writes there), its messages in `messages` */
 function cucumber(profile: string, messages: string, evidence: string): Promise<number> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, ['node_modules/@cucumber/cucumber/bin/cucumber.js', '--profile', profile, '--format', `message:${messages}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, FTCHAOS_RUNS_DIR: evidence },
-    });
-    children.add(c);
-    c.on('exit', (code) => {
-      children.delete(c);
-      resolve(code ?? 1);
-    });
-  });
+  return runCucumber({ profile, messages, evidence });
 }
 
 async function main(): Promise<void> {

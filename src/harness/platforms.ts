@@ -14,6 +14,7 @@ import type { PlatformFactory } from './pair.ts';
 import { CommandPlatform } from '../platform/command/platform.ts';
 import { DriverSpecError, isCommandSpec, parseCommandSpec } from '../platform/command/spec.ts';
 import { StepInputError } from './params.ts';
+import type { PlantedBugName } from '../platform/builtin/bugs.ts';
 
 let pool: AgentPool | null = null;
 
@@ -33,8 +34,18 @@ export const platformDrivers: Record<string, PlatformFactory> = {
   },
 };
 
-/** the factory for a platform name: a key of platformDrivers, or command:<program> [args] */
-export function resolvePlatform(name: string): PlatformFactory {
+/**
+ * the factory for a platform name: a key of platformDrivers, or command:<program> [args];
+ * `plantedBug` (src/platform/builtin/bugs.ts) goes into the builtin platform's options
+ */
+export function resolvePlatform(name: string, plantedBug?: PlantedBugName): PlatformFactory {
+  if (plantedBug !== undefined && name !== 'builtin') {
+    throw new StepInputError(`planted bug "${plantedBug}" needs the builtin platform, not "${name}": planted bugs are switches of src/platform/builtin/`);
+  }
+  if (plantedBug !== undefined) {
+    const f = platformDrivers.builtin!;
+    return (cfg) => f({ ...cfg, options: { ...cfg.options, plantedBug } as typeof cfg.options });
+  }
   if (isCommandSpec(name)) {
     let spec;
     try {

@@ -209,18 +209,24 @@ export class V86Vm implements Vm {
     return { kind: 'full', memoryMiB: this.memoryMiB, ram, device, pendingInput };
   }
 
-  captureDelta(): Delta {
+  /** `o.clearDirtyLate`: the planted bug 'dirty-cleared-late' (call clearDirtyLate() after the guest ran on) */
+  captureDelta(o: { clearDirtyLate?: boolean } = {}): Delta {
     this.alive('captureDelta');
     if (!this.base) throw new Error('src/vm: captureDelta() needs a baseline: call captureFull() first');
     const t0 = performance.now();
     const base = this.base;
     const chain = this.nextChain();
     const pendingInput = this.pendingInput();
-    const { pages, data } = this.ram.delta();
+    const { pages, data } = this.ram.delta(o.clearDirtyLate === true);
     const device = this.dev.delta(base, chain, this.partialOutput());
     this.base = chain;
     this.lastCapture = { kind: 'delta', ms: performance.now() - t0, ram: this.ram.stats, deviceBytes: device.length };
     return { kind: 'delta', pages, pageData: data, device, pendingInput };
+  }
+
+  /** planted bug 'dirty-cleared-late': clear the dirty bits the last delta left set */
+  clearDirtyLate(): void {
+    this.ram.clearLate();
   }
 
   /** load a checkpoint into this (not yet started) machine */

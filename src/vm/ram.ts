@@ -116,7 +116,7 @@ export class GuestRam {
    * structures); false when the page tables cannot be trusted for this capture (paging off,
    * PAE, or a different page directory than at the last capture).
    */
-  private clearDirty(collect?: number[]): boolean {
+  private clearDirty(collect?: number[], clear = true): boolean {
     if (!this.pagingOk()) {
       this.baselineCr3 = -1;
       return false;
@@ -147,7 +147,7 @@ export class GuestRam {
       if (!(pde & PTE_P)) continue;
       if (pse && pde & PDE_PS) {
         if (pde & PTE_D) {
-          ram[pdBase + i] = pde & ~PTE_D;
+          if (clear) ram[pdBase + i] = pde & ~PTE_D;
           const first = (pde >>> 22) << 10;
           for (let p = first; p < first + 1024; p++) add(p);
         }
@@ -160,7 +160,7 @@ export class GuestRam {
       for (let j = 0; j < 1024; j++) {
         const pte = ram[ptBase + j];
         if ((pte & (PTE_P | PTE_D)) === (PTE_P | PTE_D)) {
-          ram[ptBase + j] = pte & ~PTE_D;
+          if (clear) ram[ptBase + j] = pte & ~PTE_D;
           add(pte >>> 12);
         }
       }
@@ -170,13 +170,31 @@ export class GuestRam {
     return trusted;
   }
 
-  /** pages that changed since the last capture; becomes the new baseline */
-  delta(): RamDelta {
+  /**
+   * Planted bug 'dirty-cleared-late' (src/platform/builtin/bugs.ts): the dirty bits of the last
+   * delta are cleared now, after the guest ran on, not while the pages were copied — a page
+   * written in between is never sent.
+   */
+  clearLate(): void {
+    if (!this.lateClear) return;
+    this.lateClear = false;
+    this.refreshViews();
+    this.clearDirty();
+  }
+
+  private lateClear = false;
+
+  /**
+   * pages that changed since the last capture; becomes the new baseline. `clearLate`: the
+   * planted bug 'dirty-cleared-late' (collect the dirty bits now, clear them in clearLate())
+   */
+  delta(clearLate = false): RamDelta {
     this.refreshViews();
     this.captureNo = (this.captureNo + 1) >>> 0 || 1;
     const candidates: number[] = [];
     let method: RamStats['method'] = 'mmu';
-    if (this.tracking === 'scan' || !this.clearDirty(candidates)) method = 'scan';
+    if (this.tracking === 'scan' || !this.clearDirty(candidates, !clearLate)) method = 'scan';
+    else if (clearLate) this.lateClear = true;
     const changed: number[] = [];
     const ram = this.ram8;
     const shadow = this.shadow;

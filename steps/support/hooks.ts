@@ -13,12 +13,14 @@ import { writeAllureRunFiles } from '../../src/harness/allure-files.ts';
 import { VerdictFailure } from '../../src/harness/verdicts.ts';
 import { allureExecutor } from '../../src/report/allure-executor.ts';
 import type { FtWorld } from './world.ts';
+import { selectPlantedBug } from '../../src/platform/builtin/bugs.ts';
 
 let run: RunContext | null = null;
 let scenarioNo = 0;
 
 BeforeAll({ timeout: 60_000 }, async function (this: { parameters?: FtWorld['parameters'] }) {
-  run = await openRunContext({ platform: this.parameters?.platform });
+  const plantedBug = selectPlantedBug({ worldParameter: this.parameters?.plantedBug, env: process.env.FTCHAOS_PLANTED_BUG });
+  run = await openRunContext({ platform: this.parameters?.platform, ...(plantedBug ? { plantedBug } : {}) });
 });
 
 Before({ timeout: 30_000 }, async function (this: FtWorld, { pickle }) {
@@ -29,7 +31,10 @@ Before({ timeout: 30_000 }, async function (this: FtWorld, { pickle }) {
   this.runtime = new ScenarioRuntime({
     dir: run.scenarioDir(scenarioNo, pickle.name),
     toxiproxy: run.toxiproxy,
-    platformFactory: run.platformFactory(this.parameters.platform),
+    platformFactory: run.platformFactory(
+      this.parameters.platform,
+      selectPlantedBug({ tags: pickle.tags.map((t) => t.name), worldParameter: this.parameters.plantedBug, env: process.env.FTCHAOS_PLANTED_BUG }),
+    ),
     seed,
   });
   // each verdict lands under the Then-step that made it, as well as in the After summary

@@ -11,6 +11,8 @@ export interface FtWorldParameters {
   seed?: number;
   /** which FT platform driver protects the pairs ['builtin'] */
   platform?: string;
+  /** a planted bug of the builtin platform (src/platform/builtin/bugs.ts), for `npm run bugs` */
+  plantedBug?: string;
 }
 
 export class FtWorld extends World<FtWorldParameters> {

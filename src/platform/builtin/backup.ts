@@ -8,12 +8,15 @@
 import { monoMs } from '../types.ts';
 import type { HostContext } from './host-context.ts';
 import type { ReplLink } from './repl-link.ts';
+import { planted } from './bugs.ts';
 import { FrameType, HB_FENCED, epochHeader, hbFlags, hbPayload, jsonPayload, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
 
 /** what the backup hands over when it takes over: its emulator thread holds the checkpoint */
 export interface TakeoverState {
   epoch: number;
   captureTime: number;
+  /** planted bug 'takeover-without-lease': went live without the witness granting the lease */
+  withoutLease?: boolean;
 }
 
 export class BackupRole {
@@ -42,6 +45,10 @@ export class BackupRole {
     return this.primaryFencedSince > 0 && monoMs() - this.primaryFencedSince >= this.ctx.opts.failoverTimeoutMs / 2;
   }
   fullsReceived = 0;
+  /** planted bug 'ack-before-apply': the delta acknowledged but not applied yet */
+  private unapplied: { epoch: number; time: number; rest: Buffer } | null = null;
+  /** planted bug 'first-delta-dropped': no delta since the last full state yet */
+  private afterFull = false;
 
   constructor(
     private readonly ctx: HostContext,
@@ -86,6 +93,8 @@ export class BackupRole {
         const size = rest.length;
         this.queuedEpoch = epoch;
         this.spareEpoch = -1;
+        this.unapplied = null;
+        this.afterFull = true;
         const stored = this.ctx.vm.storeFull(rest);
         this.storing = stored.then(
           () => {
@@ -114,7 +123,30 @@ export class BackupRole {
         }
         this.queuedEpoch = epoch;
         this.spareEpoch = -1;
-        this.storing = this.ctx.vm.storeDelta(rest).then(
+        const first = this.afterFull;
+        this.afterFull = false;
+        // planted bug 'first-delta-dropped': the first delta after a full state is applied without its RAM pages
+        const dropPages = first && planted(this.ctx.opts, 'first-delta-dropped');
+        if (planted(this.ctx.opts, 'ack-before-apply')) {
+          // planted bug: apply the previous delta, acknowledge this one; a takeover drops it
+          const prev = this.unapplied;
+          this.unapplied = { epoch, time, rest };
+          const applied = prev ? this.ctx.vm.storeDelta(prev.rest) : Promise.resolve();
+          this.storing = Promise.all([this.storing, applied]).then(
+            () => {
+              if (!this.hasCheckpoint) return;
+              if (prev) {
+                this.committedEpoch = prev.epoch;
+                this.committedCaptureTime = prev.time;
+              }
+              if (this.stopped) return;
+              link.send(FrameType.ACK, epochHeader(epoch, time));
+            },
+            (err: unknown) => this.storeFailed(link, `cannot apply delta of epoch ${prev?.epoch}: ${String(err)}`),
+          );
+          return;
+        }
+        this.storing = this.ctx.vm.storeDelta(rest, dropPages).then(
           () => {
             if (!this.hasCheckpoint) return;
             this.committedEpoch = epoch;
@@ -172,6 +204,12 @@ export class BackupRole {
     const silent = now - this.heardAt;
     const timeout = this.ctx.opts.failoverTimeoutMs;
     if (link && silent <= timeout && !(this.primaryFenced && this.ctx.lease)) return;
+    if (this.ctx.lease && planted(this.ctx.opts, 'takeover-without-lease')) {
+      // planted bug: trust the own failure detector, go live and ask for the lease afterwards
+      this.ctx.log.warn('primary silent or gone: going live without the lease (planted bug takeover-without-lease)', { silentMs: Math.round(silent) });
+      this.takeover(true);
+      return;
+    }
     if (this.ctx.lease) {
       // under witness fencing asking is always safe: go as soon as the primary looks gone
       if (this.notStandby) return;
@@ -225,13 +263,13 @@ export class BackupRole {
     setTimeout(() => this.tick(), wait);
   }
 
-  private takeover(): void {
+  private takeover(withoutLease = false): void {
     if (this.stopped || !this.hasCheckpoint) return;
     this.stop();
     // whatever was handed to the store is applied first (the emulator thread keeps order):
     // go live from the newest complete checkpoint
     void this.storing.then(() => {
-      this.onTakeover({ epoch: this.committedEpoch, captureTime: this.committedCaptureTime });
+      this.onTakeover({ epoch: this.committedEpoch, captureTime: this.committedCaptureTime, ...(withoutLease ? { withoutLease } : {}) });
     });
   }
 

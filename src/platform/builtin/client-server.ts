@@ -16,6 +16,8 @@ const MAX_LINE = 1024;
 interface Route {
   conn: Conn;
   id: string;
+  /** planted bug 'fenced-reads': answered past the output gate */
+  direct?: boolean;
 }
 
 interface Conn {
@@ -30,6 +32,8 @@ export interface ClientServerOptions {
   serving: () => boolean;
   /** hand a rewritten request line to the guest */
   toGuest: (line: string) => void;
+  /** planted bug 'fenced-reads': may a GET be answered although this host does not serve */
+  staleReads?: () => boolean;
 }
 
 export class ClientServer {
@@ -93,13 +97,17 @@ export class ClientServer {
     const sp = line.indexOf(' ');
     const id = sp < 0 ? line : line.slice(0, sp);
     const rest = sp < 0 ? '' : line.slice(sp);
+    let direct = false;
     if (!this.o.serving()) {
-      this.refused++;
-      return this.reply(conn, `${id} ERR NOT_PRIMARY`);
+      direct = /^ GET /.test(rest) && !!this.o.staleReads?.();
+      if (!direct) {
+        this.refused++;
+        return this.reply(conn, `${id} ERR NOT_PRIMARY`);
+      }
     }
     if (line.length > MAX_LINE) return this.reply(conn, `${id} ERR LINE_TOO_LONG`);
     const internal = `${this.prefix}${this.counter++}`;
-    this.routes.set(internal, { conn, id });
+    this.routes.set(internal, direct ? { conn, id, direct } : { conn, id });
     this.requests++;
     this.o.toGuest(internal + rest);
   }
@@ -113,6 +121,11 @@ export class ClientServer {
    * it (with the client's id) — the caller decides when (output commit). null otherwise.
    */
   route(line: string): (() => void) | null {
+    return this.routeReply(line)?.release ?? null;
+  }
+
+  /** route() plus whether the reply skips the output gate (only under the planted bug 'fenced-reads') */
+  routeReply(line: string): { release: () => void; direct: boolean } | null {
     const sp = line.indexOf(' ');
     const internal = sp < 0 ? line : line.slice(0, sp);
     const r = this.routes.get(internal);
@@ -120,9 +133,10 @@ export class ClientServer {
     this.routes.delete(internal);
     const out = r.id + (sp < 0 ? '' : line.slice(sp)) + '\n';
     const conn = r.conn;
-    return () => {
+    const release = (): void => {
       if (conn.alive) conn.sock.write(out, 'latin1');
     };
+    return { release, direct: r.direct === true };
   }
 
   /** close every client connection (e.g. when this host is deposed, so clients move on) */

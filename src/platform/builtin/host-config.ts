@@ -1,5 +1,6 @@
 /** What the driver hands a host process (as one JSON argument). */
-import type { HostLinks, HostName, PlatformOptions } from '../types.ts';
+import type { HostLinks, HostName } from '../types.ts';
+import type { BuiltinOptions } from './options.ts';
 
 export interface HostConfig {
   name: HostName;
@@ -7,7 +8,8 @@ export interface HostConfig {
   /** 'primary': boot the guest and take the lease (cold); 'backup': wait for a primary's state */
   initialRole: 'primary' | 'backup';
   links: HostLinks;
-  options: PlatformOptions;
+  /** the platform options, with the planted bug if any (bugs.ts) */
+  options: BuiltinOptions;
   /** structured log file */
   logFile: string;
   /** guest serial console file */

@@ -1,5 +1,5 @@
 /** What the role objects of a host (primary, backup) share. */
-import type { PlatformOptions } from '../types.ts';
+import type { BuiltinOptions } from './options.ts';
 import type { HostConfig } from './host-config.ts';
 import type { Logger, ConsoleLog } from './logger.ts';
 import type { VmThread } from './vm-thread.ts';
@@ -8,7 +8,7 @@ import type { ClientServer } from './client-server.ts';
 
 export interface HostContext {
   cfg: HostConfig;
-  opts: PlatformOptions;
+  opts: BuiltinOptions;
   log: Logger;
   console: ConsoleLog;
   /** the emulator thread: the running machine (primary) or the checkpoint store (backup) */

@@ -10,7 +10,7 @@
  */
 import net from 'node:net';
 import crypto from 'node:crypto';
-import type { PlatformOptions, Role } from '../types.ts';
+import type { Role } from '../types.ts';
 import { monoMs } from '../types.ts';
 import type { HostConfig } from './host-config.ts';
 import type { HostContext } from './host-context.ts';
@@ -20,16 +20,18 @@ import { VmThread, vmThreadData } from './vm-thread.ts';
 import { LoopMonitor } from '../loop-monitor.ts';
 import { LeaseClient } from './lease-client.ts';
 import { ClientServer } from './client-server.ts';
-import { leaseTiming } from './options.ts';
+import { leaseTiming, type BuiltinOptions } from './options.ts';
 import { ReplLink } from './repl-link.ts';
 import { FrameType, parseJson, type Hello } from './wire.ts';
 import { PrimaryRole } from './primary.ts';
 import { BackupRole, refuse, type TakeoverState } from './backup.ts';
+import { planted } from './bugs.ts';
+import { LeaseSidecar } from './lease-sidecar.ts';
 
 const STATUS_EVERY_MS = 100;
 
 export class Host implements HostContext {
-  readonly opts: PlatformOptions;
+  readonly opts: BuiltinOptions;
   readonly log: Logger;
   readonly console: ConsoleLog;
   readonly incarnation = crypto.randomBytes(3).toString('hex');
@@ -44,6 +46,10 @@ export class Host implements HostContext {
   private replServer: net.Server | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
   private statusQueued = false;
+  /** planted bug 'takeover-without-lease': serving as primary although the witness never granted the lease */
+  private leaseless = false;
+  /** planted bug 'renewals-while-hung': the process that renews our lease beside us */
+  private sidecar: LeaseSidecar | null = null;
 
   constructor(readonly cfg: HostConfig, vm?: VmThread) {
     this.opts = cfg.options;
@@ -61,6 +67,7 @@ export class Host implements HostContext {
       log: this.log,
       serving: () => this.serving(),
       toGuest: (line) => this.primary?.sendToGuest(line),
+      staleReads: () => planted(this.opts, 'fenced-reads') && this.role === 'fenced' && this.primary !== null,
     });
   }
 
@@ -68,6 +75,7 @@ export class Host implements HostContext {
 
   maySend(): boolean {
     if (this.role !== 'primary' || !this.primary) return false;
+    if (this.leaseless && this.lease?.term === 0) return true; // planted bug 'takeover-without-lease'
     return this.lease === null || this.lease.valid();
   }
 
@@ -120,6 +128,9 @@ export class Host implements HostContext {
           }
         },
       });
+      if (planted(this.opts, 'renewals-while-hung')) {
+        this.sidecar = new LeaseSidecar({ endpoint: c.links.dialWitness, host: c.name, ttlMs, renewEveryMs }, this.log);
+      }
     }
     emitHost({ t: 'listening' });
     this.watchStalls();
@@ -244,12 +255,26 @@ export class Host implements HostContext {
       this.fatal(`failover: cannot restore the checkpoint: ${String(err)}`);
     }
     this.log.info('failover: guest restored and running', { ms: +(monoMs() - t0).toFixed(2), spareUsed });
+    if (s.withoutLease) this.leaseless = true;
     this.becomePrimary(s.epoch + 1, `failover from epoch ${s.epoch}`);
+    if (s.withoutLease) void this.acquireAfterTheFact();
+  }
+
+  /** planted bug 'takeover-without-lease': serve first, get the lease when the witness lets us */
+  private async acquireAfterTheFact(): Promise<void> {
+    const lease = this.lease;
+    while (lease && this.primary && lease.term === 0) {
+      const r = await lease.acquire('takeover');
+      if (r?.ok) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
   }
 
   /** another host holds the lease: stop serving for good, then rejoin as backup */
   private deposed(why: string): void {
     if (!this.primary) return;
+    // planted bug 'flush-on-deposed': "answer the waiting clients before letting go"
+    if (planted(this.opts, 'flush-on-deposed')) this.primary.gate.releaseAllUnchecked();
     this.primary.stop();
     this.primary = null;
     this.clients.dropRoutes();
@@ -268,6 +293,7 @@ export class Host implements HostContext {
   }
 
   reportStatus(): void {
+    this.sidecar?.renewFor(this.role === 'primary' ? (this.lease?.term ?? 0) : 0);
     const p = this.primary;
     const b = this.backup;
     const s = {
@@ -299,6 +325,7 @@ export class Host implements HostContext {
     this.primary?.stop();
     this.backup?.stop();
     this.lease?.stop();
+    this.sidecar?.stop();
     void this.vm.close();
     this.console.close();
     this.log.close();

@@ -4,6 +4,13 @@
  */
 import type { Endpoint, PairLayout, PlatformOptions } from '../types.ts';
 import { HOST_NAMES } from '../types.ts';
+import { plantedBug, type PlantedBugName } from './bugs.ts';
+
+/**
+ * What the builtin platform's processes receive: the platform options plus `plantedBug`, an
+ * internal switch outside the step vocabulary (no table row sets it; see bugs.ts).
+ */
+export type BuiltinOptions = PlatformOptions & { plantedBug?: PlantedBugName };
 
 export const DEFAULT_OPTIONS: Readonly<PlatformOptions> = Object.freeze({
   checkpointIntervalMs: 25,
@@ -51,20 +58,29 @@ function oneOf(problems: string[], name: string, v: unknown, allowed: readonly u
  * Fill defaults and check every option. Throws PlatformOptionsError listing every problem
  * (unknown option names included).
  */
-export function validateOptions(given: Partial<PlatformOptions> | undefined): PlatformOptions {
+export function validateOptions(given: Partial<BuiltinOptions> | undefined): BuiltinOptions {
   const problems: string[] = [];
   if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
     throw new PlatformOptionsError(`platform options must be an object, got ${show(given)}`);
   }
   for (const k of Object.keys(given ?? {})) {
+    if (k === 'plantedBug') continue;
     if (!KNOWN.includes(k as keyof PlatformOptions)) {
       problems.push(`unknown option ${show(k)}: known options are ${KNOWN.join(', ')}`);
     }
   }
-  const o: PlatformOptions = { ...DEFAULT_OPTIONS };
+  const o: BuiltinOptions = { ...DEFAULT_OPTIONS };
   for (const k of KNOWN) {
     const v = (given as Record<string, unknown> | undefined)?.[k];
     if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
+  }
+  const bug = given?.plantedBug;
+  if (bug !== undefined) {
+    try {
+      o.plantedBug = plantedBug(bug, 'option plantedBug =').name as PlantedBugName;
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
   }
   intIn(problems, 'checkpointIntervalMs', o.checkpointIntervalMs, 1, 10_000, 'milliseconds');
   oneOf(problems, 'mode', o.mode, ['checkpoint', 'event']);

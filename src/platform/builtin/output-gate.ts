@@ -31,7 +31,14 @@ export class OutputGate {
   constructor(
     private readonly maySend: () => boolean,
     private readonly onBlocked: () => void = () => {},
+    /** planted bug 'early-release' (bugs.ts): an epoch goes out once the one before it is acked */
+    private readonly earlyByOne = false,
   ) {}
+
+  /** may held output of `epoch` go out (the backup acknowledged it) */
+  private due(h: Held): boolean {
+    return h.epoch <= this.acked + (this.earlyByOne ? 1 : 0);
+  }
 
   get holding(): boolean {
     return this.mode === 'hold';
@@ -60,7 +67,7 @@ export class OutputGate {
   /** this host may serve again (lease renewed in the same term): release what is due */
   retry(): void {
     if (this.mode === 'direct') this.flush(() => true);
-    else this.flush((h) => h.epoch <= this.acked);
+    else this.flush((h) => this.due(h));
   }
 
   /** start holding output (a backup is joining / protecting) */
@@ -71,7 +78,7 @@ export class OutputGate {
   /** the backup acknowledged everything up to `epoch` */
   ack(epoch: number): void {
     if (epoch > this.acked) this.acked = epoch;
-    this.flush((h) => h.epoch <= this.acked);
+    this.flush((h) => this.due(h));
   }
 
   /** no backup any more (witness already told), or output commit off: release everything now */
@@ -83,6 +90,20 @@ export class OutputGate {
   /** forget held output (this host was deposed: it must never go out) */
   dropAll(): void {
     this.dropped += this.size;
+    this.queue = [];
+    this.head = 0;
+  }
+
+  /**
+   * Planted bug 'flush-on-deposed' only: send everything held, acknowledged or not, without
+   * asking whether this host may serve. A correct host never calls this.
+   */
+  releaseAllUnchecked(): void {
+    while (this.head < this.queue.length) {
+      const h = this.queue[this.head++];
+      this.released++;
+      h.release();
+    }
     this.queue = [];
     this.head = 0;
   }

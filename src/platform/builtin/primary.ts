@@ -16,6 +16,7 @@ import type { HostContext } from './host-context.ts';
 import { OutputGate } from './output-gate.ts';
 import { backupTimeoutMs } from './options.ts';
 import { ReplLink } from './repl-link.ts';
+import { planted } from './bugs.ts';
 import { FrameType, HB_FENCED, epochHeader, hbPayload, jsonPayload, parseJson, readEpochHeader, type Frame, type Hello, type Welcome } from './wire.ts';
 
 /** stop capturing while this much is queued for the backup (bandwidth-limited link) */
@@ -66,7 +67,7 @@ export class PrimaryRole {
   ) {
     this.epoch = startEpoch;
     this.committedEpoch = startEpoch - 1;
-    this.gate = new OutputGate(() => ctx.maySend());
+    this.gate = new OutputGate(() => ctx.maySend(), undefined, planted(ctx.opts, 'early-release'));
     ctx.clients.newLineage(startEpoch, ctx.cfg.name);
     this.unsubLine = vm.onLine((line) => this.onGuestLine(line));
   }
@@ -95,8 +96,11 @@ export class PrimaryRole {
   }
 
   private onGuestLine(line: string): void {
-    const release = this.ctx.clients.route(line);
-    if (!release) return;
+    const r = this.ctx.clients.routeReply(line);
+    if (!r) return;
+    const release = r.release;
+    // planted bug 'fenced-reads': a read answered while fenced goes out at once
+    if (r.direct) return release();
     this.gate.push(this.epoch, release, monoMs());
     if (this.ctx.opts.mode === 'event' && this.gate.holding) this.queueCapture();
   }
@@ -134,7 +138,7 @@ export class PrimaryRole {
     }
     this.capturing = true;
     const gen = this.linkGen;
-    this.vm.captureDelta().then(
+    this.vm.captureDelta(planted(this.ctx.opts, 'dirty-cleared-late')).then(
       (c) => {
         this.capturing = false;
         if (this.stopped || this.link !== link || this.linkGen !== gen || link.isClosed) return;
@@ -219,6 +223,8 @@ export class PrimaryRole {
       (c) => {
         if (this.stopped || this.link !== link || this.linkGen !== gen || link.isClosed) return;
         this.fullPending = false;
+        // planted bug 'epoch-reset': every session numbers its epochs from 0 again (the gate keeps its acks)
+        if (planted(this.ctx.opts, 'epoch-reset')) this.epoch = 0;
         const ep = this.epoch++;
         this.fullEpoch = ep;
         // output of the epochs after the full state waits for the backup from now on; what
@@ -304,7 +310,8 @@ export class PrimaryRole {
   private async unprotect(): Promise<void> {
     const gen = this.linkGen;
     const lease = this.ctx.lease;
-    if (lease) {
+    // planted bug 'stale-standby': the backup stays registered while output goes out unprotected
+    if (lease && !planted(this.ctx.opts, 'stale-standby')) {
       while (!this.stopped && this.linkGen === gen) {
         if (await lease.setStandby(null)) break;
         if (lease.term === 0) return;

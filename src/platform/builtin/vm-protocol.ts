@@ -13,8 +13,12 @@ export interface VmWorkerData {
 }
 
 export type VmRequest =
-  | { id: number; op: 'prepare' | 'warmUp' | 'boot' | 'captureFull' | 'captureDelta' | 'stopVm' }
-  | { id: number; op: 'storeFull' | 'storeDelta'; bytes: Uint8Array }
+  | { id: number; op: 'prepare' | 'warmUp' | 'boot' | 'captureFull' | 'stopVm' }
+  /** clearDirtyLate: the planted bug 'dirty-cleared-late' (bugs.ts) */
+  | { id: number; op: 'captureDelta'; clearDirtyLate?: boolean }
+  | { id: number; op: 'storeFull'; bytes: Uint8Array }
+  /** withoutPages: the planted bug 'first-delta-dropped' (bugs.ts) */
+  | { id: number; op: 'storeDelta'; bytes: Uint8Array; withoutPages?: boolean }
   | { id: number; op: 'dropStore' | 'prepareSpare' | 'goLive' }
   | { id?: undefined; op: 'send'; line: string };
 

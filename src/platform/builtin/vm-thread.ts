@@ -115,8 +115,9 @@ export class VmThread {
     return this.request('captureFull');
   }
 
-  captureDelta(): Promise<Capture> {
-    return this.request('captureDelta');
+  /** `clearDirtyLate`: the planted bug 'dirty-cleared-late' (bugs.ts) */
+  captureDelta(clearDirtyLate = false): Promise<Capture> {
+    return clearDirtyLate ? this.request('captureDelta', { clearDirtyLate }) : this.request('captureDelta');
   }
 
   /** destroy the running machine (the thread stays, e.g. to serve as a backup's store) */
@@ -133,9 +134,9 @@ export class VmThread {
   }
 
   /** apply a delta to the stored checkpoint; rejects (and the store is dropped) when it does not apply */
-  storeDelta(bytes: Uint8Array): Promise<void> {
+  storeDelta(bytes: Uint8Array, withoutPages = false): Promise<void> {
     const b = exclusive(bytes);
-    return this.request('storeDelta', { bytes: b }, [b.buffer as ArrayBuffer]);
+    return this.request('storeDelta', withoutPages ? { bytes: b, withoutPages } : { bytes: b }, [b.buffer as ArrayBuffer]);
   }
 
   dropStore(): Promise<void> {

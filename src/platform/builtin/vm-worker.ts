@@ -116,7 +116,11 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
     }
     case 'captureDelta': {
       const t0 = monoMs();
-      const bytes = copy(m.encodeDelta(needVm('captureDelta').captureDelta()));
+      const v = needVm('captureDelta') as Vm & { captureDelta(o?: { clearDirtyLate?: boolean }): ReturnType<Vm['captureDelta']>; clearDirtyLate?: () => void };
+      const late = req.clearDirtyLate === true && typeof v.clearDirtyLate === 'function';
+      const bytes = copy(m.encodeDelta(late ? v.captureDelta({ clearDirtyLate: true }) : v.captureDelta()));
+      // planted bug 'dirty-cleared-late': the guest runs on before the dirty bits are cleared
+      if (late) setTimeout(() => (vm === v ? v.clearDirtyLate!() : undefined), 1);
       return { result: { bytes, time: t0, ms: monoMs() - t0 }, transfer: [bytes.buffer as ArrayBuffer] };
     }
     case 'stopVm':
@@ -134,7 +138,9 @@ async function handle(req: VmRequest): Promise<{ result?: unknown; transfer?: Ar
       dropSpare();
       storeSeq++;
       try {
-        store = m.applyDelta(store, m.decodeDelta(req.bytes));
+        const d = m.decodeDelta(req.bytes);
+        // planted bug 'first-delta-dropped': the device state goes on, the RAM pages are lost
+        store = m.applyDelta(store, req.withoutPages ? { ...d, pages: new Uint32Array(0), pageData: new Uint8Array(0) } : d);
       } catch (err) {
         store = null; // a delta that does not apply leaves no trustworthy state
         throw err;

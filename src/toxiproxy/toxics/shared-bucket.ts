@@ -47,6 +47,8 @@ export class SharedBucket {
   private slot: Slot | null = null;
   private timer: NodeJS.Timeout | null = null;
   private disposed = false;
+  /** inside release(): it arms the timer once it is done */
+  private releasing = false;
   /** Bytes handed on so far (for tests and the bench). */
   sent = 0;
 
@@ -121,7 +123,7 @@ export class SharedBucket {
     const due = start + slice.length / this.rate;
     this.free = due;
     this.slot = { member, slice, due };
-    this.arm(due - now);
+    if (!this.releasing) this.arm(due - now);
   }
 
   /** The next member in turn with data it may send, or null. */
@@ -142,19 +144,25 @@ export class SharedBucket {
     this.timer = setTimeout(this.release, wait <= 0 ? 0 : Math.max(1, Math.ceil(wait)));
   }
 
+  /**
+   * Deliver the slot, and every next one already due (small slots at a high rate, or a late
+   * timer): at most a slice's worth of catching up, as startNext bounds the start.
+   */
   private readonly release = (): void => {
     this.timer = null;
-    const slot = this.slot;
-    if (!slot) return;
-    const wait = slot.due - performance.now();
-    if (wait > EARLY_MS) {
-      this.arm(wait);
-      return;
+    this.releasing = true;
+    try {
+      while (this.slot && this.slot.due <= performance.now() + EARLY_MS) {
+        const slot = this.slot;
+        this.slot = null;
+        this.sent += slot.slice.length;
+        // may tear connections down (members leave) or write into another member (startNext)
+        slot.member.deliver(slot.slice);
+        this.startNext(false);
+      }
+    } finally {
+      this.releasing = false;
     }
-    this.slot = null;
-    this.sent += slot.slice.length;
-    // may tear connections down (members leave) or write into another member (startNext)
-    slot.member.deliver(slot.slice);
-    this.startNext(false);
+    if (this.slot && !this.timer && !this.disposed) this.arm(this.slot.due - performance.now());
   };
 }

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
-import { addProxy, addToxic, api, perTestServer, readBytes, removeToxic, type Peer, type Resources } from './helpers.ts';
+import { addProxy, addToxic, api, perTestServer, prng, readBytes, removeToxic, type Peer, type Resources } from './helpers.ts';
 
 /** No test may hang: a lost byte would otherwise stall a transfer forever. */
 const LIMIT = { timeout: 30_000 };
@@ -129,6 +129,40 @@ describe('shared budget over real sockets', LIMIT, () => {
   });
 });
 
+describe('back-pressure', LIMIT, () => {
+  test('a stream whose receiver stops reading does not hold the group up; its bytes all arrive once it reads again', async (t) => {
+    const rate = 20_000; // KB/s: fast enough to fill the stalled path's socket buffers within a second
+    const stalled: Socket[] = [];
+    let stalledBytes = 0;
+    const slow = await res.peer((s) => {
+      stalled.push(s);
+      s.pause();
+      s.on('data', (d: Buffer) => (stalledBytes += d.length));
+    });
+    const fast = await countingPeer();
+    const a = await addProxy(server, 'a', slow.address);
+    const b = await addProxy(server, 'b', fast.peer.address);
+    for (const p of ['a', 'b']) {
+      await addToxic(server, p, { name: 'net', type: 'shared_bandwidth', stream: 'upstream', attributes: { group: 'g', rate } });
+    }
+    const ca = await res.client(a);
+    const cb = await res.client(b);
+    const total = 4 << 20;
+    ca.end(Buffer.alloc(total, 0x41)); // written whole; the proxy and the kernel hold what the receiver does not take
+    const stopB = flood(cb);
+    await waitFor('b to flow', () => fast.reads.length === 1 && fast.reads[0].length > 0);
+    await sleep(1500); // a's path congests: the budget skips it
+    const from = performance.now();
+    await sleep(1000);
+    const got = bytesIn(fast.reads[0], from, from + 1000);
+    stopB.stop();
+    t.diagnostic(`b alone while a is stalled: ${(got / 1000).toFixed(0)} KB/s of ${rate}`);
+    assert.ok(got >= rate * 1000 * 0.8, `b got ${got} B in 1 s, expected most of ${rate * 1000}`);
+    stalled[0].resume();
+    await waitFor('a\'s bytes', () => stalledBytes === total, 10_000);
+  });
+});
+
 describe('lifecycle mid-stream', LIMIT, () => {
   test('add, re-rate, move to another group and remove while data flows: every byte arrives, in order', async () => {
     const echo = await res.echo();
@@ -172,6 +206,90 @@ describe('lifecycle mid-stream', LIMIT, () => {
     c.end(Buffer.alloc(50_000, 1)); // ~0.5 s at 100 KB/s
     await ended;
     assert.equal(sink.reads[0].reduce((n, r) => n + r.size, 0), 50_000);
+  });
+});
+
+describe('churn', LIMIT, () => {
+  test('random adds, removes, re-rates, moves and re-rolls across proxies while 4 echo streams flow: every byte back in order, no group left', async (t) => {
+    const seed = Number(process.env.SHARED_SEED ?? 1212);
+    t.diagnostic(`seed ${seed} (replay: SHARED_SEED=${seed})`);
+    const rand = prng(seed);
+    const echo = await res.echo();
+    const proxies = ['c0', 'c1', 'c2', 'c3'];
+    const ports: number[] = [];
+    for (const p of proxies) ports.push(await addProxy(server, p, echo.address));
+    const rates: Record<string, number> = { g1: 3000, g2: 5000 };
+    const present = new Map<string, { proxy: string; name: string; group: string }>();
+    const size = 1 << 20;
+    const transfers = await Promise.all(
+      ports.map(async (port, k) => {
+        const c = await res.client(port);
+        const data = Buffer.alloc(size);
+        for (let i = 0; i < size; i++) data[i] = (i * 31 + k * 7 + (i >> 9)) & 0xff;
+        const back = readBytes(c, size);
+        return { c, data, back, sent: 0 };
+      }),
+    );
+    for (let step = 0; step < 60; step++) {
+      for (const tr of transfers) {
+        const n = Math.min(size - tr.sent, 16 << 10);
+        tr.c.write(tr.data.subarray(tr.sent, tr.sent + n));
+        tr.sent += n;
+      }
+      const proxy = proxies[Math.floor(rand() * proxies.length)];
+      const stream = rand() < 0.5 ? 'upstream' : 'downstream';
+      const name = `s-${stream}`;
+      const key = `${proxy}/${name}`;
+      const have = present.get(key);
+      const group = rand() < 0.5 ? 'g1' : 'g2';
+      const r = rand();
+      if (!have) {
+        const toxicity = rand() < 0.2 ? 0.5 : 1;
+        await addToxic(server, proxy, { name, type: 'shared_bandwidth', stream, toxicity, attributes: { group, rate: rates[group] } });
+        present.set(key, { proxy, name, group });
+      } else if (r < 0.35) {
+        await removeToxic(server, proxy, name);
+        present.delete(key);
+      } else if (r < 0.6) {
+        rates[have.group] = 1000 + Math.floor(rand() * 8) * 1000;
+        const u = await api(server, 'PATCH', `/proxies/${proxy}/toxics/${name}`, { attributes: { rate: rates[have.group] } });
+        assert.equal(u.status, 200, u.text);
+      } else if (r < 0.85) {
+        const u = await api(server, 'PATCH', `/proxies/${proxy}/toxics/${name}`, { attributes: { group, rate: rates[group] } });
+        assert.equal(u.status, 200, u.text);
+        have.group = group;
+      } else {
+        const u = await api(server, 'PATCH', `/proxies/${proxy}/toxics/${name}`, { toxicity: rand() < 0.5 ? 0.5 : 1 });
+        assert.equal(u.status, 200, u.text);
+      }
+      // a group's rate is forgotten with its last toxic
+      for (const g of Object.keys(rates)) if (![...present.values()].some((x) => x.group === g)) rates[g] = g === 'g1' ? 3000 : 5000;
+      await sleep(10);
+    }
+    for (const tr of transfers) {
+      tr.c.write(tr.data.subarray(tr.sent));
+      tr.sent = size;
+    }
+    const got = await Promise.all(transfers.map((tr) => tr.back));
+    got.forEach((g, k) => assert.ok(g.equals(transfers[k].data), `stream ${k}: every byte back, in order`));
+    for (const x of present.values()) await removeToxic(server, x.proxy, x.name);
+    assert.deepEqual(server.groups.names(), []);
+  });
+
+  test('group names that are JavaScript object keys are ordinary names', async () => {
+    const echo = await res.echo();
+    const port = await addProxy(server, 'p', echo.address);
+    for (const group of ['__proto__', 'constructor', 'toString', 'é 漢 /%']) {
+      await addToxic(server, 'p', { name: group, type: 'shared_bandwidth', attributes: { group, rate: 50_000 } });
+    }
+    assert.deepEqual(server.groups.names(), ['__proto__', 'constructor', 'toString', 'é 漢 /%']);
+    const c = await res.client(port);
+    const msg = Buffer.alloc(100_000, 7);
+    const back = readBytes(c, msg.length);
+    c.write(msg);
+    assert.ok((await back).equals(msg));
+    await api(server, 'POST', '/reset');
+    assert.deepEqual(server.groups.names(), []);
   });
 });
 

@@ -9,6 +9,8 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { addSharedBandwidth, serverExtensions } from '../../src/toxiproxy/extensions.ts';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import { addProxy, addToxic, api, perTestServer, prng, readBytes, removeToxic, type Peer, type Resources } from './helpers.ts';
 
@@ -382,6 +384,21 @@ describe('API', LIMIT, () => {
     await addToxic(server, 'b', { name: 'y', type: 'shared_bandwidth', attributes: { group: 'h', rate: 300 } });
     await refused(await api(server, 'PATCH', '/proxies/b/toxics/y', { attributes: { group: 'g' } }), /limited to 100 KB\/s/);
     assert.deepEqual(server.groups.names(), ['g', 'h']);
+  });
+
+  test('toxiproxy-node-client posts the type as given, but drops the server\'s reason for a refusal (why extensions.ts exists)', async () => {
+    const echo = await res.echo();
+    await addProxy(server, 'a', echo.address);
+    const proxy = await new Toxiproxy(server.url).get('a');
+    const body = (rate: number) => ({ name: `n${rate}`, type: 'shared_bandwidth' as never, stream: 'downstream' as const, toxicity: 1, attributes: { group: 'g', rate } as never });
+    const toxic = await proxy.addToxic(body(100));
+    assert.deepEqual(toxic.attributes, { group: 'g', rate: 100 });
+    await assert.rejects(proxy.addToxic(body(200)), { message: 'Request failed with status code 400' });
+    await assert.rejects(addSharedBandwidth(server.url, 'a', { name: 'x', stream: 'upstream', group: 'g', rate: 200 }), {
+      message: 'adding shared_bandwidth "x" to proxy "a": shared_bandwidth group "g" is limited to 100 KB/s (toxic "n100" on proxy "a"); ' +
+        'a toxic joining it must give that rate, not 200 (to change the group\'s rate, update one of its toxics) (HTTP 400)',
+    });
+    assert.deepEqual([...(await serverExtensions(server.url))], ['shared_bandwidth']);
   });
 
   test('GET /version carries the extensions marker (the body is the real server\'s)', async () => {

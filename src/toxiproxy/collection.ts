@@ -7,6 +7,7 @@ import { ApiError, ErrMissingField, ErrProxyAlreadyExists, ErrProxyNotFound } fr
 import { checkNameLength } from './limits.ts';
 import type { ProxyMetrics } from './metrics.ts';
 import { Proxy, type ProxySettings } from './proxy.ts';
+import type { SharedGroups } from './shared-groups.ts';
 
 export interface ProxyInput extends ProxySettings {
   enabled: boolean;
@@ -22,7 +23,7 @@ export class ProxyCollection {
   private readonly proxies = new Map<string, Proxy>();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly metrics: ProxyMetrics) {}
+  constructor(private readonly metrics: ProxyMetrics, private readonly groups: SharedGroups) {}
 
   /** Run `fn` after every operation queued before it. */
   exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
@@ -46,7 +47,7 @@ export class ProxyCollection {
     if (!input.upstream) throw ErrMissingField('upstream');
     checkNameLength('proxy', input.name);
     if (this.proxies.has(input.name)) throw ErrProxyAlreadyExists();
-    const proxy = new Proxy(input, this.metrics);
+    const proxy = new Proxy(input, this.metrics, this.groups);
     if (input.enabled) await proxy.start();
     this.proxies.set(proxy.name, proxy);
     return proxy;
@@ -55,6 +56,7 @@ export class ProxyCollection {
   async remove(name: string): Promise<void> {
     const proxy = this.get(name);
     await proxy.stop();
+    proxy.toxics.release();
     this.proxies.delete(name);
   }
 
@@ -94,6 +96,7 @@ export class ProxyCollection {
   /** Stop every proxy (server shutdown). */
   async closeAll(): Promise<void> {
     await Promise.all(this.list().map((p) => p.stop()));
+    for (const p of this.proxies.values()) p.toxics.release();
     this.proxies.clear();
   }
 
@@ -103,8 +106,9 @@ export class ProxyCollection {
       const sameListen = input.listen === existing.listen || input.listen === existing.requestedListen;
       if (sameListen && input.upstream === existing.upstream) return existing;
       await existing.stop();
+      existing.toxics.release();
     }
-    const proxy = new Proxy(input, this.metrics);
+    const proxy = new Proxy(input, this.metrics, this.groups);
     if (input.enabled) await proxy.start();
     this.proxies.set(proxy.name, proxy);
     return proxy;

@@ -11,6 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { Link, type LinkOwner } from './link.ts';
 import type { LinkCounters } from './metrics.ts';
 import type { Direction, ToxicDef } from './toxic-set.ts';
+import type { SharedBucket } from './toxics/shared-bucket.ts';
 import type { EndKind } from './toxics/types.ts';
 
 /** A socket closed gracefully whose peer does not take the last bytes is destroyed after this. */
@@ -20,6 +21,8 @@ export interface ConnectionHost {
   upstream: { host: string; port: number };
   toxics(direction: Direction): readonly ToxicDef[];
   counters(direction: Direction): LinkCounters;
+  /** the server's shared budget of a group (shared_bandwidth) */
+  sharedBucket(group: string): SharedBucket;
   connectionClosed(conn: Connection): void;
 }
 
@@ -85,6 +88,10 @@ export class Connection implements LinkOwner {
 
   toxicRemoved(def: ToxicDef): void {
     if (this.state === 'open') this.links?.[def.direction].removeToxic(def);
+  }
+
+  sharedBucket(group: string): SharedBucket {
+    return this.host.sharedBucket(group);
   }
 
   linkEnded(link: Link, kind: EndKind): void {

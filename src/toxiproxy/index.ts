@@ -2,3 +2,4 @@
 export { startToxiproxyServer, type ToxiproxyServer, type ToxiproxyServerOptions } from './server.ts';
 export { connectToxiproxy, type ToxiproxyConnection, type ConnectOptions } from './connect.ts';
 export { TOXIPROXY_VERSION } from './version.ts';
+export { requireSharedBandwidth, serverExtensions, SHARED_BANDWIDTH } from './extensions.ts';

@@ -15,6 +15,7 @@
 import type { Socket } from 'node:net';
 import type { LinkCounters } from './metrics.ts';
 import type { Direction, ToxicDef } from './toxic-set.ts';
+import type { SharedBucket } from './toxics/shared-bucket.ts';
 import type { Drained, EndKind, Sink, Stage, StageContext } from './toxics/types.ts';
 
 const HIGH_WATER = 1 << 20;
@@ -25,6 +26,7 @@ export interface LinkOwner {
   linkEnded(link: Link, kind: EndKind): void;
   reset(): void;
   close(): void;
+  sharedBucket(group: string): SharedBucket;
 }
 
 interface Entry {
@@ -77,6 +79,7 @@ export class Link {
       reset: () => this.owner.reset(),
       closeConnection: () => this.owner.close(),
       congested: () => this.dst.writableNeedDrain,
+      sharedBucket: (group) => this.owner.sharedBucket(group),
     };
   }
 

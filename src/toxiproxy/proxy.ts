@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { joinHostPort, listenError, resolveListenHost, splitHostPort } from './address.ts';
 import { Connection, type ConnectionHost } from './connection.ts';
 import type { LinkCounters, ProxyMetrics } from './metrics.ts';
+import type { SharedGroups } from './shared-groups.ts';
 import { ToxicSet, toxicJson, type Direction, type ToxicDef, type ToxicJson, type ToxicObserver } from './toxic-set.ts';
 
 export interface ProxySettings {
@@ -37,12 +38,16 @@ export class Proxy implements ToxicObserver {
   private readonly connections = new Set<Connection>();
   private host: ConnectionHost | null = null;
 
-  constructor(settings: ProxySettings, private readonly metrics: ProxyMetrics) {
+  constructor(
+    settings: ProxySettings,
+    private readonly metrics: ProxyMetrics,
+    private readonly groups: SharedGroups,
+  ) {
     this.name = settings.name;
     this.listen = settings.listen;
     this.requestedListen = settings.listen;
     this.upstream = settings.upstream;
-    this.toxics = new ToxicSet(this);
+    this.toxics = new ToxicSet(this, groups, this.name);
   }
 
   toJSON(): ProxyJson {
@@ -172,6 +177,7 @@ export class Proxy implements ToxicObserver {
       upstream,
       toxics: (direction) => this.toxics.chain(direction),
       counters: (direction) => counters[direction],
+      sharedBucket: (group) => this.groups.bucket(group),
       connectionClosed: (conn) => this.connections.delete(conn),
     };
   }

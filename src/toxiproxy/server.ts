@@ -12,6 +12,7 @@ import { loadConfig, type ProxyConfig } from './config.ts';
 import { joinHostPort, listenError } from './address.ts';
 import { IDLE_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './limits.ts';
 import { ProxyMetrics } from './metrics.ts';
+import { SharedGroups } from './shared-groups.ts';
 
 const WILDCARD = new Set(['', '0.0.0.0', '::']);
 
@@ -33,6 +34,8 @@ export interface ToxiproxyServer {
   port: number;
   /** The proxies (for in-process inspection; drive them through the HTTP API). */
   readonly proxies: ProxyCollection;
+  /** The shared budgets (extension: shared_bandwidth), for in-process inspection. */
+  readonly groups: SharedGroups;
   close(): Promise<void>;
 }
 
@@ -40,7 +43,8 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8474;
   const metrics = new ProxyMetrics(options.proxyMetrics ?? false);
-  const proxies = new ProxyCollection(metrics);
+  const groups = new SharedGroups();
+  const proxies = new ProxyCollection(metrics, groups);
   const routes = buildRoutes(metrics.enabled);
   const handle = createRequestHandler({ proxies, metrics }, routes);
   const http: Server = createServer(
@@ -93,6 +97,7 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions = {})
     host,
     port: boundPort,
     proxies,
+    groups,
     close,
   };
 }

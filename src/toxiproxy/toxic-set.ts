@@ -11,6 +11,7 @@ import {
   ErrToxicNotFound,
 } from './errors.ts';
 import { checkNameLength } from './limits.ts';
+import type { SharedGroups } from './shared-groups.ts';
 import { defaultAttributes, toxicKind, type ToxicKind } from './toxics/registry.ts';
 
 export type Direction = 'upstream' | 'downstream';
@@ -23,12 +24,12 @@ export interface ToxicDef {
   stream: string;
   direction: Direction;
   toxicity: number;
-  attributes: Record<string, number>;
+  attributes: Record<string, number | string>;
   kind: ToxicKind;
 }
 
 export interface ToxicJson {
-  attributes: Record<string, number>;
+  attributes: Record<string, number | string>;
   name: string;
   type: string;
   stream: string;
@@ -53,7 +54,12 @@ function parseDirection(stream: string): Direction | null {
 export class ToxicSet {
   private readonly chains: Record<Direction, ToxicDef[]> = { upstream: [], downstream: [] };
 
-  constructor(private readonly observer: ToxicObserver) {}
+  /** `groups`: the server's shared budgets; `proxy`: the owning proxy's name (for their messages). */
+  constructor(
+    private readonly observer: ToxicObserver,
+    private readonly groups: SharedGroups,
+    private readonly proxy: string,
+  ) {}
 
   /** Upstream toxics first, then downstream, each in the order they were added. */
   list(): ToxicDef[] {
@@ -85,6 +91,7 @@ export class ToxicSet {
     const attributes = defaultAttributes(kind);
     if (isObject) this.decodeAttributes(kind, body, attributes);
     const def: ToxicDef = { name, type, stream, direction, toxicity: head.toxicity as number, attributes, kind };
+    if (kind.shared) this.groups.join(def, this.proxy);
     this.chains[direction].push(def);
     this.observer.toxicAdded(def);
     return def;
@@ -100,9 +107,11 @@ export class ToxicSet {
       decodeFields(body, { toxicity: 'float32' }, head, 'Attributes');
       this.decodeAttributes(def.kind, body, attributes);
     }
+    const settled = def.kind.shared ? this.groups.update(def, this.proxy, attributes) : null;
     def.attributes = attributes;
     def.toxicity = head.toxicity as number;
     this.observer.toxicUpdated(def);
+    settled?.();
     return def;
   }
 
@@ -112,6 +121,12 @@ export class ToxicSet {
     const chain = this.chains[def.direction];
     chain.splice(chain.indexOf(def), 1);
     this.observer.toxicRemoved(def);
+    if (def.kind.shared) this.groups.leave(def);
+  }
+
+  /** The proxy is deleted (its connections already closed): its toxics leave their shared groups. */
+  release(): void {
+    for (const def of this.list()) if (def.kind.shared) this.groups.leave(def);
   }
 
   /** Remove every toxic (upstream chain first, as the real server). */
@@ -121,7 +136,7 @@ export class ToxicSet {
     }
   }
 
-  private decodeAttributes(kind: ToxicKind, body: Record<string, unknown>, into: Record<string, number>): void {
+  private decodeAttributes(kind: ToxicKind, body: Record<string, unknown>, into: Record<string, number | string>): void {
     const key = Object.keys(body).find((k) => k.toLowerCase() === 'attributes');
     if (key === undefined) return;
     const attrs = body[key];

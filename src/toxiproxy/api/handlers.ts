@@ -5,7 +5,7 @@ import { ErrBadRequestBody, ErrToxicNotFound, toApiError } from '../errors.ts';
 import type { ProxyMetrics } from '../metrics.ts';
 import type { Proxy } from '../proxy.ts';
 import { toxicJson } from '../toxic-set.ts';
-import { TOXIPROXY_VERSION } from '../version.ts';
+import { EXTENSIONS, EXTENSIONS_HEADER, TOXIPROXY_VERSION } from '../version.ts';
 import { decodeFields, expectObject, jsonKind, parseBody } from './decode.ts';
 import type { ParseResult } from './json-parse.ts';
 import { sendEmpty, sendError, sendJson, sendRaw } from './respond.ts';
@@ -32,6 +32,7 @@ function decodeProxy(value: unknown, defaults: ProxyInput, goType: string): Prox
 }
 
 export const version: Handler = (_ctx, _req, res) => {
+  res.setHeader(EXTENSIONS_HEADER, EXTENSIONS.join(', '));
   sendRaw(res, 200, 'application/json;charset=utf-8', `{"version": "${TOXIPROXY_VERSION}"}\n`);
 };
 

@@ -5,9 +5,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import { TimedQueue } from './timed-queue.ts';
-import type { Attributes, Drained, EndKind, Sink, Stage } from './types.ts';
+import { num, type Attributes, type Drained, type EndKind, type Sink, type Stage } from './types.ts';
 
-const SLICE_MS = 20;
+/** Data leaves in slices of at most this many milliseconds' worth at the rate. */
+export const SLICE_MS = 20;
+
+/** Bytes in one slice at `rate` bytes/ms (= KB/s): SLICE_MS worth, at least one byte. */
+export function sliceBytes(rate: number): number {
+  return Math.max(1, Math.floor(rate * SLICE_MS));
+}
 
 export class BandwidthStage implements Stage {
   next!: Sink;
@@ -22,7 +28,7 @@ export class BandwidthStage implements Stage {
   }
 
   configure(attributes: Attributes): void {
-    this.rate = attributes.rate ?? 0;
+    this.rate = num(attributes, 'rate');
     // Re-pace whatever is waiting at the new rate, from now.
     if (this.queue.length > 0) {
       const { chunks, end } = this.queue.takeAll();
@@ -38,10 +44,10 @@ export class BandwidthStage implements Stage {
       else this.queue.push(this.queue.lastDue, chunk);
       return;
     }
-    const sliceBytes = Math.max(1, Math.floor(this.rate * SLICE_MS));
+    const slice = sliceBytes(this.rate);
     let at = Math.max(performance.now(), this.free);
-    for (let off = 0; off < chunk.length; off += sliceBytes) {
-      const piece = chunk.subarray(off, Math.min(chunk.length, off + sliceBytes));
+    for (let off = 0; off < chunk.length; off += slice) {
+      const piece = chunk.subarray(off, Math.min(chunk.length, off + slice));
       at += piece.length / this.rate;
       this.queue.push(at, piece);
     }

@@ -1,7 +1,7 @@
 /** latency: delays each chunk by `latency` ms ± `jitter` ms (order kept; data is pipelined, not throttled). */
 import { performance } from 'node:perf_hooks';
 import { TimedQueue } from './timed-queue.ts';
-import type { Attributes, Drained, EndKind, Sink, Stage } from './types.ts';
+import { num, type Attributes, type Drained, type EndKind, type Sink, type Stage } from './types.ts';
 
 export class LatencyStage implements Stage {
   next!: Sink;
@@ -14,8 +14,8 @@ export class LatencyStage implements Stage {
   }
 
   configure(attributes: Attributes): void {
-    this.latency = Math.max(0, attributes.latency ?? 0);
-    this.jitter = Math.max(0, attributes.jitter ?? 0);
+    this.latency = Math.max(0, num(attributes, 'latency'));
+    this.jitter = Math.max(0, num(attributes, 'jitter'));
   }
 
   /** latency + uniform in [-jitter, +jitter), like the real server; never negative. */

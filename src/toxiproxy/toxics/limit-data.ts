@@ -2,8 +2,7 @@
  * limit_data: lets `bytes` bytes through on this connection and direction, then closes
  * the connection. The count survives attribute updates (as in the real server).
  */
-import type { Attributes, Drained, EndKind, Sink, Stage, StageContext } from './types.ts';
-import { NOTHING } from './types.ts';
+import { NOTHING, num, type Attributes, type Drained, type EndKind, type Sink, type Stage, type StageContext } from './types.ts';
 
 export class LimitDataStage implements Stage {
   next!: Sink;
@@ -16,7 +15,7 @@ export class LimitDataStage implements Stage {
   }
 
   configure(attributes: Attributes): void {
-    this.limit = attributes.bytes ?? 0;
+    this.limit = num(attributes, 'bytes');
   }
 
   write(chunk: Buffer): void {

@@ -5,8 +5,7 @@
  * or re-rolled away), it resets at once: the bytes it dropped must not be lost silently.
  */
 import { setLongTimeout, type LongTimeout } from './long-timeout.ts';
-import type { Attributes, Drained, EndKind, Sink, Stage, StageContext } from './types.ts';
-import { NOTHING } from './types.ts';
+import { NOTHING, num, type Attributes, type Drained, type EndKind, type Sink, type Stage, type StageContext } from './types.ts';
 
 export class ResetPeerStage implements Stage {
   next!: Sink;
@@ -19,7 +18,7 @@ export class ResetPeerStage implements Stage {
   }
 
   configure(attributes: Attributes): void {
-    this.timeout = Math.max(0, attributes.timeout ?? 0);
+    this.timeout = Math.max(0, num(attributes, 'timeout'));
     if (this.armed) {
       this.clear();
       this.timer = setLongTimeout(this.fire, this.timeout);

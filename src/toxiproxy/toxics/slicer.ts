@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setLongTimeout, type LongTimeout } from './long-timeout.ts';
-import type { Attributes, Drained, EndKind, Sink, Stage, StageContext } from './types.ts';
+import { num, type Attributes, type Drained, type EndKind, type Sink, type Stage, type StageContext } from './types.ts';
 
 /** Milliseconds of slicing before the event loop gets a turn. */
 const BUDGET_MS = 2;
@@ -72,9 +72,9 @@ export class SlicerStage implements Stage {
   }
 
   configure(attributes: Attributes): void {
-    this.average = attributes.average_size ?? 0;
-    this.variation = attributes.size_variation ?? 0;
-    this.gap = Math.max(0, attributes.delay ?? 0) / 1000;
+    this.average = num(attributes, 'average_size');
+    this.variation = num(attributes, 'size_variation');
+    this.gap = Math.max(0, num(attributes, 'delay')) / 1000;
     this.plan = null; // the rest of the current chunk is cut with the new sizes
   }
 

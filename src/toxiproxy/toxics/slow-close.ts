@@ -1,7 +1,6 @@
 /** slow_close: passes data unchanged but delays the close of the stream by `delay` ms. */
 import { setLongTimeout, type LongTimeout } from './long-timeout.ts';
-import type { Attributes, Drained, EndKind, Sink, Stage } from './types.ts';
-import { NOTHING } from './types.ts';
+import { NOTHING, num, type Attributes, type Drained, type EndKind, type Sink, type Stage } from './types.ts';
 
 export class SlowCloseStage implements Stage {
   next!: Sink;
@@ -14,7 +13,7 @@ export class SlowCloseStage implements Stage {
   }
 
   configure(attributes: Attributes): void {
-    this.delay = Math.max(0, attributes.delay ?? 0);
+    this.delay = Math.max(0, num(attributes, 'delay'));
   }
 
   write(chunk: Buffer): void {

@@ -4,8 +4,7 @@
  * closes the connection too (the real server's cleanup: the stream has lost data).
  */
 import { setLongTimeout, type LongTimeout } from './long-timeout.ts';
-import type { Attributes, Drained, EndKind, Sink, Stage, StageContext } from './types.ts';
-import { NOTHING } from './types.ts';
+import { NOTHING, num, type Attributes, type Drained, type EndKind, type Sink, type Stage, type StageContext } from './types.ts';
 
 export class TimeoutStage implements Stage {
   next!: Sink;
@@ -19,7 +18,7 @@ export class TimeoutStage implements Stage {
 
   configure(attributes: Attributes): void {
     this.clear();
-    const ms = attributes.timeout ?? 0;
+    const ms = num(attributes, 'timeout');
     if (ms > 0 && !this.done) this.timer = setLongTimeout(this.expire, ms);
   }
 

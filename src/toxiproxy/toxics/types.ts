@@ -5,6 +5,7 @@
  * Each stage receives data with write(), the end of the stream with end(), and passes
  * what it lets through to `next` (which the link rewires when stages come and go).
  */
+import type { SharedBucket } from './shared-bucket.ts';
 
 /** 'eof': the source ended (half-close the destination). 'close': a toxic closes the connection. */
 export type EndKind = 'eof' | 'close';
@@ -24,6 +25,8 @@ export interface StageContext {
   closeConnection(): void;
   /** The destination socket has more buffered than it wants: a stage that can wait should (`drained()` follows). */
   congested(): boolean;
+  /** The server's shared budget of this name (it exists while a toxic of its group does). */
+  sharedBucket(group: string): SharedBucket;
 }
 
 /** Data a stage still held when it was taken out of the chain, oldest first. */
@@ -37,7 +40,20 @@ export interface Drained {
   lost?: 'reset' | 'close';
 }
 
-export type Attributes = Record<string, number>;
+/** Attribute values: integers, and strings for the shared toxics' group names (an extension). */
+export type Attributes = Record<string, number | string>;
+
+/** A numeric attribute (0 when absent). */
+export function num(attributes: Attributes, name: string): number {
+  const value = attributes[name];
+  return typeof value === 'number' ? value : 0;
+}
+
+/** A string attribute ('' when absent). */
+export function str(attributes: Attributes, name: string): string {
+  const value = attributes[name];
+  return typeof value === 'string' ? value : '';
+}
 
 export interface Stage extends Sink {
   next: Sink;

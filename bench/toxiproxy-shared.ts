@@ -1,0 +1,109 @@
+/**
+ * npm run bench:toxiproxy:shared — accuracy and fairness of the embedded Toxiproxy's shared
+ * bandwidth budget (the shared_bandwidth extension), server in this process.
+ *
+ * Four streams, each through its own proxy, all in one group of RATE KB/s, kept busy for
+ * WINDOW_MS after a warm-up: the sum (target within ±10 % of the rate) and each stream's
+ * share (target within ±20 % of a quarter). Then one stream alone (target: the whole rate
+ * ±10 %). Each figure is bytes read by the receivers in the window.
+ */
+import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
+import { startToxiproxyServer } from '../src/toxiproxy/server.ts';
+
+const RATE = 2000; // KB/s
+const STREAMS = 4;
+const WARMUP_MS = 500;
+const WINDOW_MS = 4000;
+const ALONE_MS = 2000;
+
+const started = performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function post(url: string, path: string, body: unknown): Promise<any> {
+  const res = await fetch(url + path, { method: 'POST', body: JSON.stringify(body) });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Write 64 KB chunks whenever the socket takes them; returns stop(). */
+function flood(s: Socket): () => void {
+  const chunk = Buffer.alloc(64 << 10, 0x63);
+  let stopped = false;
+  const pump = () => {
+    while (!stopped && s.write(chunk));
+  };
+  s.on('drain', pump);
+  pump();
+  return () => {
+    stopped = true;
+    s.destroy();
+  };
+}
+
+async function main(): Promise<void> {
+  /** bytes per receiving socket of the current run (a run's late bytes do not count in the next) */
+  let counts: number[] = [];
+  const sink = createServer((s) => {
+    const mine = counts;
+    const i = mine.push(0) - 1;
+    s.on('data', (d: Buffer) => (mine[i] += d.length));
+    s.on('error', () => {});
+  });
+  sink.listen(0, '127.0.0.1');
+  await once(sink, 'listening');
+  const sinkAddr = `127.0.0.1:${(sink.address() as { port: number }).port}`;
+  const server = await startToxiproxyServer({ port: 0 });
+  const ports: number[] = [];
+  for (let i = 0; i < STREAMS; i++) {
+    const p = await post(server.url, '/proxies', { name: `s${i}`, listen: '127.0.0.1:0', upstream: sinkAddr });
+    await post(server.url, `/proxies/s${i}/toxics`, { type: 'shared_bandwidth', stream: 'upstream', attributes: { group: 'rack', rate: RATE } });
+    ports.push(Number(p.listen.split(':').pop()));
+  }
+  const dial = async (port: number) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.on('error', () => {});
+    await once(s, 'connect');
+    return s;
+  };
+
+  /** Bytes each receiver got in `ms` after a warm-up, with the given streams busy. */
+  const run = async (n: number, ms: number): Promise<number[]> => {
+    counts = [];
+    const stops = (await Promise.all(ports.slice(0, n).map(dial))).map(flood);
+    await sleep(WARMUP_MS);
+    const before = [...counts];
+    await sleep(ms);
+    const got = counts.map((c, i) => c - (before[i] ?? 0));
+    stops.forEach((stop) => stop());
+    await sleep(100);
+    return got;
+  };
+
+  const shares = await run(STREAMS, WINDOW_MS);
+  const alone = (await run(1, ALONE_MS))[0];
+  await server.close();
+  sink.close();
+
+  const kbps = (bytes: number, ms: number) => bytes / ms;
+  const sum = kbps(shares.reduce((a, b) => a + b, 0), WINDOW_MS);
+  const fair = RATE / STREAMS;
+  const per = shares.map((b) => kbps(b, WINDOW_MS));
+  const worst = Math.max(...per.map((p) => Math.abs(p - fair) / fair));
+  const aloneKbps = kbps(alone, ALONE_MS);
+  const pctOff = (v: number, of: number) => `${v >= of ? '+' : ''}${(((v - of) / of) * 100).toFixed(1)} %`;
+  const f = (n: number) => n.toFixed(0).padStart(6);
+  console.log(`ftchaos embedded Toxiproxy: shared_bandwidth budget (server in this process, node ${process.version})`);
+  console.log('');
+  console.log(`${STREAMS} streams, one group of ${RATE} KB/s, ${WINDOW_MS} ms window`);
+  console.log(`  sum                  ${f(sum)} KB/s   ${pctOff(sum, RATE)} of the rate (target ±10 %)`);
+  console.log(`  per stream           ${per.map(f).join(' ')} KB/s   worst ${pctOff(fair + worst * fair, fair).replace('+', '±')} of a fair ${fair} (target ±20 %)`);
+  console.log(`one stream alone       ${f(aloneKbps)} KB/s   ${pctOff(aloneKbps, RATE)} of the rate (target ±10 %)`);
+  console.log('');
+  const ok = Math.abs(sum - RATE) <= RATE * 0.1 && worst <= 0.2 && Math.abs(aloneKbps - RATE) <= RATE * 0.1;
+  console.log(`targets ${ok ? 'met' : 'NOT met'}; took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (!ok) process.exitCode = 1;
+}
+
+await main();

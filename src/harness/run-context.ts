@@ -28,15 +28,24 @@ export function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
 }
 
+/**
+ * The run's evidence folder name: its start time, and under `cucumber-js --parallel` the
+ * worker ("-w0", "-w1"), since every worker is a run context of its own (own Toxiproxy, seed and
+ * scenario numbering) and two may start in the same millisecond.
+ */
+export function runFolderName(start: Date, env: NodeJS.ProcessEnv = process.env): string {
+  const stamp = start.toISOString().replace(/[:.]/g, '-');
+  const worker = env.CUCUMBER_WORKER_ID;
+  return worker !== undefined && worker !== '' ? `${stamp}-w${slug(worker)}` : stamp;
+}
+
 export async function openRunContext(opts: { reportsDir?: string; seed?: number; platform?: string } = {}): Promise<RunContext> {
   // a bad platform name fails the run once, up front; the builtin agents warm up only when used
   if (opts.platform !== undefined) resolvePlatform(opts.platform);
   if ((opts.platform ?? 'builtin') === 'builtin') warmPlatforms();
   const tp = await connectToxiproxy();
   const seed = opts.seed ?? (Number(process.env.FTCHAOS_SEED) || Math.floor(Math.random() * 2 ** 31));
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  // FTCHAOS_RUNS_DIR: where each run's evidence folder goes (the soak gives every run its own)
-  const runDir = join(process.env.FTCHAOS_RUNS_DIR || join(opts.reportsDir ?? 'reports', 'runs'), stamp);
+  const runDir = join(process.env.FTCHAOS_RUNS_DIR || join(opts.reportsDir ?? 'reports', 'runs'), runFolderName(new Date(), process.env));
   const used = new Set<string>();
   const stepSeeds = new Set<number>();
   return {
@@ -66,6 +75,7 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number;
         platform: [...used].join(', ') || 'builtin',
         ...(Object.keys(seenDrivers()).length ? { 'platform driver': Object.entries(seenDrivers()).map(([k, v]) => `${k}: ${v}`).join('; ') } : {}),
         seed: String(seed),
+        ...(process.env.CUCUMBER_WORKER_ID ? { 'cucumber worker': `${process.env.CUCUMBER_WORKER_ID} of ${process.env.CUCUMBER_TOTAL_WORKERS ?? '?'}` } : {}),
         ...(stepSeeds.size ? { 'fault schedule seeds': [...stepSeeds].join(', ') } : {}),
         toxiproxy: tp.external ? `external ${tp.url}` : `embedded ${tp.url}`,
         node: process.version,

@@ -43,6 +43,13 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number;
   // a bad platform name fails the run once, up front; the builtin agents warm up only when used
   if (opts.platform !== undefined) resolvePlatform(opts.platform);
   if ((opts.platform ?? 'builtin') === 'builtin') warmPlatforms();
+  if (process.env.TOXIPROXY_URL && Number(process.env.CUCUMBER_TOTAL_WORKERS) > 1) {
+    // the proxies are named after the pair ("kv.client.a"): two workers would take each other's
+    throw new Error(
+      `cucumber-js --parallel ${process.env.CUCUMBER_TOTAL_WORKERS} with one external Toxiproxy (TOXIPROXY_URL=${process.env.TOXIPROXY_URL}): ` +
+        'the workers would create proxies of the same names; unset TOXIPROXY_URL so that each worker runs its own embedded Toxiproxy',
+    );
+  }
   const tp = await connectToxiproxy();
   const seed = opts.seed ?? (Number(process.env.FTCHAOS_SEED) || Math.floor(Math.random() * 2 ** 31));
   const runDir = join(process.env.FTCHAOS_RUNS_DIR || join(opts.reportsDir ?? 'reports', 'runs'), runFolderName(new Date(), process.env));

@@ -96,7 +96,7 @@ test('shards split the suite without overlap and merge into one report', { timeo
     const envMerged = parseProperties(readFileSync(join(into, 'allure-results', 'environment.properties'), 'utf8'));
     assert.equal(envMerged.shards, 'shard 1/2, shard 2/2');
     assert.match(envMerged.seed ?? '', /^\d+( \(shard 1\/2\); \d+ \(shard 2\/2\))?$/);
-    assert.match(readFileSync(join(into, 'verdicts.txt'), 'utf8'), /=== shard 1\/2[^]*=== shard 2\/2/);
+    assert.match(readFileSync(join(into, 'verdicts.txt'), 'utf8'), /=== shard 1\/2[^]*\[seed \d+\][^]*=== shard 2\/2[^]*\[seed \d+\]/);
     if (html) {
       const summary = JSON.parse(readFileSync(join(into, 'allure-report', 'widgets', 'summary.json'), 'utf8'));
       assert.equal(summary.statistic.total, 2, 'one report of both shards');

@@ -81,6 +81,10 @@ export const command: Command = {
     const child = execa(process.execPath, [cucumberBin, '--config', relative(process.cwd(), resolve(configFile))], {
       stdio: 'inherit',
       reject: false,
+      // its own process group: a Ctrl-C reaches it once, through the forwarding below, not twice
+      // (a second signal would cut its clean-up short)
+      detached: true,
+      forceKillAfterDelay: false, // cucumber's After hooks may take a while to tear a pair down
       env: {
         FTCHAOS_ALLURE_RESULTS: plan.allureResults,
         FTCHAOS_RUNS_DIR: process.env.FTCHAOS_RUNS_DIR || join(opts.out, 'runs'),
@@ -88,7 +92,7 @@ export const command: Command = {
         ...(opts.shard && opts.shard.total <= 20 && !process.env.FTCHAOS_PORT_SLICE ? { FTCHAOS_PORT_SLICE: shardText(opts.shard) } : {}),
       },
     });
-    // a CI cancel (SIGTERM to this process) reaches cucumber too; wait for its clean-up
+    // Ctrl-C or a CI cancel (SIGTERM) reaches cucumber; wait for its clean-up
     const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
     const onTerm = forward('SIGTERM');
     const onInt = forward('SIGINT');

@@ -40,9 +40,6 @@ export function runFolderName(start: Date, env: NodeJS.ProcessEnv = process.env)
 }
 
 export async function openRunContext(opts: { reportsDir?: string; seed?: number; platform?: string } = {}): Promise<RunContext> {
-  // a bad platform name fails the run once, up front; the builtin agents warm up only when used
-  if (opts.platform !== undefined) resolvePlatform(opts.platform);
-  if ((opts.platform ?? 'builtin') === 'builtin') warmPlatforms();
   if (process.env.TOXIPROXY_URL && Number(process.env.CUCUMBER_TOTAL_WORKERS) > 1) {
     // the proxies are named after the pair ("kv.client.a"): two workers would take each other's
     throw new Error(
@@ -50,6 +47,9 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number;
         'the workers would create proxies of the same names; unset TOXIPROXY_URL so that each worker runs its own embedded Toxiproxy',
     );
   }
+  // a bad platform name fails the run once, up front; the builtin agents warm up only when used
+  if (opts.platform !== undefined) resolvePlatform(opts.platform);
+  if ((opts.platform ?? 'builtin') === 'builtin') warmPlatforms();
   const tp = await connectToxiproxy();
   const seed = opts.seed ?? (Number(process.env.FTCHAOS_SEED) || Math.floor(Math.random() * 2 ** 31));
   const runDir = join(process.env.FTCHAOS_RUNS_DIR || join(opts.reportsDir ?? 'reports', 'runs'), runFolderName(new Date(), process.env));
@@ -82,7 +82,6 @@ export async function openRunContext(opts: { reportsDir?: string; seed?: number;
         platform: [...used].join(', ') || 'builtin',
         ...(Object.keys(seenDrivers()).length ? { 'platform driver': Object.entries(seenDrivers()).map(([k, v]) => `${k}: ${v}`).join('; ') } : {}),
         seed: String(seed),
-        ...(process.env.CUCUMBER_WORKER_ID ? { 'cucumber worker': `${process.env.CUCUMBER_WORKER_ID} of ${process.env.CUCUMBER_TOTAL_WORKERS ?? '?'}` } : {}),
         ...(stepSeeds.size ? { 'fault schedule seeds': [...stepSeeds].join(', ') } : {}),
         toxiproxy: tp.external ? `external ${tp.url}` : `embedded ${tp.url}`,
         node: process.version,

@@ -30,15 +30,31 @@ export function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'scenario';
 }
 
+/**
+ * The run's evidence folder name: its start time, and under `cucumber-js --parallel` the
+ * worker ("-w0", "-w1"), since every worker is a run context of its own (own Toxiproxy, seed and
+ * scenario numbering) and two may start in the same millisecond.
+ */
+export function runFolderName(start: Date, env: NodeJS.ProcessEnv = process.env): string {
+  const stamp = start.toISOString().replace(/[:.]/g, '-');
+  const worker = env.CUCUMBER_WORKER_ID;
+  return worker !== undefined && worker !== '' ? `${stamp}-w${slug(worker)}` : stamp;
+}
+
 export async function openRunContext(opts: { reportsDir?: string; seed?: number; platform?: string; plantedBug?: PlantedBugName } = {}): Promise<RunContext> {
+  if (process.env.TOXIPROXY_URL && Number(process.env.CUCUMBER_TOTAL_WORKERS) > 1) {
+    // the proxies are named after the pair ("kv.client.a"): two workers would take each other's
+    throw new Error(
+      `cucumber-js --parallel ${process.env.CUCUMBER_TOTAL_WORKERS} with one external Toxiproxy (TOXIPROXY_URL=${process.env.TOXIPROXY_URL}): ` +
+        'the workers would create proxies of the same names; unset TOXIPROXY_URL so that each worker runs its own embedded Toxiproxy',
+    );
+  }
   // a bad platform name fails the run once, up front; the builtin agents warm up only when used
   if (opts.platform !== undefined || opts.plantedBug !== undefined) resolvePlatform(opts.platform ?? 'builtin', opts.plantedBug);
   if ((opts.platform ?? 'builtin') === 'builtin') warmPlatforms();
   const tp = await connectToxiproxy();
   const seed = opts.seed ?? (Number(process.env.FTCHAOS_SEED) || Math.floor(Math.random() * 2 ** 31));
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  // FTCHAOS_RUNS_DIR: where each run's evidence folder goes (the soak gives every run its own)
-  const runDir = join(process.env.FTCHAOS_RUNS_DIR || join(opts.reportsDir ?? 'reports', 'runs'), stamp);
+  const runDir = join(process.env.FTCHAOS_RUNS_DIR || join(opts.reportsDir ?? 'reports', 'runs'), runFolderName(new Date(), process.env));
   const used = new Set<string>();
   const bugs = new Set<string>();
   const stepSeeds = new Set<number>();

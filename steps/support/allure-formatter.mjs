@@ -23,5 +23,21 @@ export default class FtChaosAllureFormatter extends AllureCucumberReporter {
         },
       },
     });
+    this.ftResultsDir = parsed.resultsDir ?? 'reports/allure-results';
+  }
+
+  // Under --parallel each worker wrote its part of the environment (own seed, own evidence
+  // folder) and combined what it saw; the last two may have finished together. Here, in the
+  // coordinator, every worker is done: combine all parts once more.
+  async finished() {
+    try {
+      const { combineEnvironments, loadEnvironmentParts } = await import('../../src/report/allure-environment.ts');
+      const { writeAllureRunFiles } = await import('../../src/harness/allure-files.ts');
+      const parts = loadEnvironmentParts(this.ftResultsDir, process.pid);
+      if (parts.length > 1) writeAllureRunFiles(this.ftResultsDir, combineEnvironments(parts));
+    } catch (err) {
+      this.log(`ftchaos: could not combine the workers' Allure environment: ${err.message}\n`);
+    }
+    return super.finished();
   }
 }

@@ -4,6 +4,7 @@
  * its evidence attached to the report.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { After, AfterAll, Before, BeforeAll, Status } from '@cucumber/cucumber';
 import { openRunContext, type RunContext } from '../../src/harness/run-context.ts';
 import { ScenarioRuntime } from '../../src/harness/scenario.ts';
@@ -12,6 +13,7 @@ import { collectEvidence } from '../../src/harness/evidence.ts';
 import { writeAllureRunFiles } from '../../src/harness/allure-files.ts';
 import { VerdictFailure } from '../../src/harness/verdicts.ts';
 import { allureExecutor } from '../../src/report/allure-executor.ts';
+import { combineEnvironments, loadEnvironmentParts, partLabel, saveEnvironmentPart } from '../../src/report/allure-environment.ts';
 import type { FtWorld } from './world.ts';
 import { selectPlantedBug } from '../../src/platform/builtin/bugs.ts';
 
@@ -70,8 +72,13 @@ AfterAll({ timeout: 60_000 }, async function () {
   const r = run;
   run = null;
   if (!r) return;
-  writeAllureRunFiles('reports/allure-results', r.environment());
+  // under --parallel every worker is a run of its own: each saves its part of the environment
+  // (its seed, evidence folder) and the file shows them all (the Allure formatter combines them
+  // once more when the last worker is done); `ftchaos run` points this at its results folder
+  const results = process.env.FTCHAOS_ALLURE_RESULTS || 'reports/allure-results';
+  saveEnvironmentPart(results, { label: partLabel(), env: r.environment() });
+  writeAllureRunFiles(results, combineEnvironments(loadEnvironmentParts(results)));
   const executor = allureExecutor(process.env);
-  if (executor) writeFileSync('reports/allure-results/executor.json', JSON.stringify(executor, null, 2) + '\n');
+  if (executor) writeFileSync(join(results, 'executor.json'), JSON.stringify(executor, null, 2) + '\n');
   await r.close();
 });

@@ -67,7 +67,9 @@ export default class VerdictTableFormatter extends Formatter {
     if (this.scenarios.length === 0 && !summary) return;
     // tsx is registered by the support code, which cucumber loads before the formatters
     const { formatVerdictTable } = await import('../../src/report/verdict-table.ts');
-    const tables = this.scenarios.map((s) => formatVerdictTable(s.scenario + this.attemptNote(s.testCaseStartedId), s.verdicts));
+    // the scenario's own seed: under --parallel every worker draws its own, so the run has several
+    const seedNote = (s) => (typeof s.seed === 'number' ? ` [seed ${s.seed}]` : '');
+    const tables = this.scenarios.map((s) => formatVerdictTable(s.scenario + seedNote(s) + this.attemptNote(s.testCaseStartedId), s.verdicts));
     const text = [...tables, summary].filter(Boolean).join('\n');
     this.log(text + '\n');
     process.stderr.write('\n' + text + '\n');

@@ -1,5 +1,5 @@
 /**
- * Allure categories (the content of categories.json in the results folder) for the eight
+ * Allure categories (the content of categories.json in the results folder) for the nine
  * verdict categories, and the failure message format they match: "[State loss] …".
  * Allure matches messageRegex against the whole message (Java String.matches), so each
  * regex is wrapped in (?s).* … .* to allow text and newlines around the tag.

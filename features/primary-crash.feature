@@ -8,6 +8,7 @@ Feature: The primary host crashes
   Scenario: Primary crash under write load loses nothing and fails over fast
     Given a protected pair "kv" with checkpoints every 25 ms
     And 8 clients write to "kv" continuously
+    And 4 clients read, write and compare-and-set 3 shared keys of "kv"
     And availability of "kv" is probed every 10 ms
     When 1 second passes
     And the primary host of "kv" crashes
@@ -16,6 +17,7 @@ Feature: The primary host crashes
     Then no acknowledged write to "kv" is lost
     And no client of "kv" sees state roll back
     And "kv" is never served by two primaries at once
+    And the history of "kv" is linearizable
     And the outage of "kv" lasts at most 500 ms
     And the availability of "kv" is at least 99.999% assuming 12 host failures per year
 

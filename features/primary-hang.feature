@@ -8,6 +8,7 @@ Feature: The primary host hangs
       | checkpoint interval | 25 ms  |
       | failover timeout    | 150 ms |
     And 8 clients write to "kv" continuously
+    And 4 clients read, write and compare-and-set 3 shared keys of "kv"
     And availability of "kv" is probed every 10 ms
     When 1 second passes
     And the primary host of "kv" hangs for 2 seconds
@@ -17,3 +18,4 @@ Feature: The primary host hangs
     And "kv" is never served by two primaries at once
     And no acknowledged write to "kv" is lost
     And no client of "kv" sees state roll back
+    And the history of "kv" is linearizable

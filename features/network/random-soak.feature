@@ -10,6 +10,7 @@ Feature: Seeded random faults
       | checkpoint interval | 25 ms  |
       | failover timeout    | 150 ms |
     And 4 clients write to "kv" continuously
+    And 4 clients read, write and compare-and-set 3 shared keys of "kv"
     And availability of "kv" is probed every 10 ms
     When random faults (crash, hang, partition, latency) hit "kv" every 2 seconds for 20 seconds with seed 42
     And the network heals
@@ -17,3 +18,4 @@ Feature: Seeded random faults
     Then no acknowledged write to "kv" is lost
     And "kv" is never served by two primaries at once
     And no client of "kv" sees state roll back
+    And the history of "kv" is linearizable

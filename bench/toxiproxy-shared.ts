@@ -55,12 +55,16 @@ async function main(): Promise<void> {
   await once(sink, 'listening');
   const sinkAddr = `127.0.0.1:${(sink.address() as { port: number }).port}`;
   const server = await startToxiproxyServer({ port: 0 });
-  const ports: number[] = [];
-  for (let i = 0; i < STREAMS; i++) {
-    const p = await post(server.url, '/proxies', { name: `s${i}`, listen: '127.0.0.1:0', upstream: sinkAddr });
-    await post(server.url, `/proxies/s${i}/toxics`, { type: 'shared_bandwidth', stream: 'upstream', attributes: { group: 'rack', rate: RATE } });
-    ports.push(Number(p.listen.split(':').pop()));
-  }
+  /** n proxies, each with a shared_bandwidth toxic of group "rack" */
+  const proxies = async (prefix: string, n: number): Promise<number[]> => {
+    const ports: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = await post(server.url, '/proxies', { name: `${prefix}${i}`, listen: '127.0.0.1:0', upstream: sinkAddr });
+      await post(server.url, `/proxies/${prefix}${i}/toxics`, { type: 'shared_bandwidth', stream: 'upstream', attributes: { group: 'rack', rate: RATE } });
+      ports.push(Number(p.listen.split(':').pop()));
+    }
+    return ports;
+  };
   const dial = async (port: number) => {
     const s = connect({ host: '127.0.0.1', port });
     s.on('error', () => {});
@@ -69,9 +73,9 @@ async function main(): Promise<void> {
   };
 
   /** Bytes each receiver got in `ms` after a warm-up, with the given streams busy. */
-  const run = async (n: number, ms: number): Promise<number[]> => {
+  const run = async (ports: number[], ms: number): Promise<number[]> => {
     counts = [];
-    const stops = (await Promise.all(ports.slice(0, n).map(dial))).map(flood);
+    const stops = (await Promise.all(ports.map(dial))).map(flood);
     await sleep(WARMUP_MS);
     const before = [...counts];
     await sleep(ms);
@@ -81,8 +85,10 @@ async function main(): Promise<void> {
     return got;
   };
 
-  const shares = await run(STREAMS, WINDOW_MS);
-  const alone = (await run(1, ALONE_MS))[0];
+  const shares = await run(await proxies('s', STREAMS), WINDOW_MS);
+  // what the stopped streams still hold would go on sharing the budget: their proxies go
+  for (let i = 0; i < STREAMS; i++) await fetch(`${server.url}/proxies/s${i}`, { method: 'DELETE' });
+  const alone = (await run(await proxies('alone', 1), ALONE_MS))[0];
   await server.close();
   sink.close();
 

@@ -159,7 +159,8 @@ describe('back-pressure', LIMIT, () => {
     const got = bytesIn(fast.reads[0], from, from + 1000);
     stopB.stop();
     t.diagnostic(`b alone while a is stalled: ${(got / 1000).toFixed(0)} KB/s of ${rate}`);
-    assert.ok(got >= rate * 1000 * 0.8, `b got ${got} B in 1 s, expected most of ${rate * 1000}`);
+    // were the stalled stream still given its turns, b would get about half; 70 % leaves room for a loaded machine
+    assert.ok(got >= rate * 1000 * 0.7, `b got ${got} B in 1 s, expected most of ${rate * 1000}, not half`);
     stalled[0].resume();
     await waitFor('a\'s bytes', () => stalledBytes === total, 10_000);
   });

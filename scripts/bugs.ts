@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     );
   }
   const m = buildMatrix(runs);
-  const text = renderMatrix(m) + `wall time: ${((Date.now() - t0) / 1000).toFixed(0)} s; catalogue: ${PLANTED_BUGS.length} bugs (src/platform/builtin/bugs.ts)\n`;
+  const text = renderMatrix(m) + `${o.rerender ? 'rerendered from reports/bugs/' : `wall time: ${((Date.now() - t0) / 1000).toFixed(0)} s`}; catalogue: ${PLANTED_BUGS.length} bugs (src/platform/builtin/bugs.ts)\n`;
   process.stdout.write(text);
   writeFileSync(join(out, 'matrix.txt'), text);
   writeFileSync(join(out, 'matrix.json'), JSON.stringify({ ...m, runs: runs.map((r) => ({ bug: r.bug, exitCode: r.exitCode })) }, null, 2) + '\n');

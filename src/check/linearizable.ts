@@ -191,5 +191,5 @@ export function explain(key: string, window: readonly WindowOp[], initial: 'nil'
   const rest = others.length > 6 ? [...others.slice(0, 6), `… and ${others.length - 6} more`] : others;
   const from = initial === 'nil' ? 'starting from nil' : 'whatever the value before';
   const withWhat = rest.length ? ` cannot be ordered with ${rest.join(', ')}` : ' is impossible';
-  return `key ${key}: ${opLabel(c)} by ${c.process} at ${when}${withWhat} (${from}; ${window.length} op${window.length === 1 ? "" : "s"})`;
+  return `key ${key}: ${opLabel(c)} by ${c.process} at ${when}${withWhat} (${from}; ${window.length} op${window.length === 1 ? '' : 's'})`;
 }

@@ -38,7 +38,9 @@ for (const [name, f] of rows) {
 // linearizability: 100k register ops (20 shared keys × 5 concurrent clients, 3 % info, 1 % fail),
 // against one plain pass over THAT history; then the same with one read corrupted
 const reg = registerHistory({ seed: 7, keys: 20, clientsPerKey: 5, opsPerClient: 1000 });
-const regBase = await time(() => reg.reduce((n, e) => n + (e.kind === 'op' ? 1 : 0), 0));
+// the best of 3 passes: the first one right after building the history pays for its garbage
+const regPass = () => time(() => reg.reduce((n, e) => n + (e.kind === 'op' ? 1 : 0), 0));
+const regBase = Math.min(await regPass(), await regPass(), await regPass());
 console.log(`register history: ${reg.length} events; one plain pass: ${regBase.toFixed(1)} ms`);
 const pick = rng(3);
 const bad = corruptRead(reg, Math.floor(pick() * okReads(reg).length), pick);

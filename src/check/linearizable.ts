@@ -187,8 +187,10 @@ export function explain(key: string, window: readonly WindowOp[], initial: 'nil'
   const culprit = culpritIndex(window);
   const c = window[culprit]!;
   const when = c.outcome === 'ok' ? `${s(c.invokeTime)}–${s(c.completeTime!)}` : `from ${s(c.invokeTime)} (${c.outcome})`;
-  const rest = window.filter((_, i) => i !== culprit).map(describe);
+  // definite ops first: they pin the violation down; indeterminate ones only might have happened
+  const others = window.filter((o, i) => i !== culprit && o.outcome === 'ok').concat(window.filter((o, i) => i !== culprit && o.outcome !== 'ok')).map(describe);
+  const rest = others.length > 6 ? [...others.slice(0, 6), `… and ${others.length - 6} more`] : others;
   const from = initial === 'nil' ? 'starting from nil' : 'whatever the value before';
   const withWhat = rest.length ? ` cannot be ordered with ${rest.join(', ')}` : ' is impossible';
-  return `key ${key}: ${opLabel(c)} by ${c.process} at ${when}${withWhat} (${from}; ${window.length} ops)`;
+  return `key ${key}: ${opLabel(c)} by ${c.process} at ${when}${withWhat} (${from}; ${window.length} op${window.length === 1 ? '' : 's'})`;
 }

@@ -17,6 +17,7 @@ export interface LinWindowPlotOptions {
   laneHeight?: number;
 }
 
+const s3 = (ms: number) => String(Math.round(ms) / 1000);
 const v = (x: number | null | undefined) => (x === null || x === undefined ? 'nil' : String(x));
 
 /** "w 3", "r nil", "cas 3→5" */
@@ -47,38 +48,66 @@ export function linWindowSpec(d: Pick<LinearizableDetails, 'key' | 'window' | 'i
   const width = opts.width ?? 700;
   const laneHeight = opts.laneHeight ?? 28;
   const ops = d.window;
+  // the plotted stretch is that of the definite ops: indeterminate ones invoked long before
+  // (they may take effect at any later time) start at its left edge, their label says when
   let t0 = Infinity;
   let t1 = -Infinity;
   for (const o of ops) {
+    if (o.outcome !== 'ok') continue;
     t0 = Math.min(t0, o.invokeTime);
-    t1 = Math.max(t1, o.completeTime ?? o.invokeTime);
+    t1 = Math.max(t1, o.completeTime!);
   }
-  if (!ops.length) t0 = t1 = 0;
+  for (const o of ops) {
+    if (t0 === Infinity || o.invokeTime > t1) t1 = Math.max(t1, o.completeTime ?? o.invokeTime);
+  }
+  if (t0 === Infinity) t0 = ops.length ? Math.min(...ops.map((o) => o.invokeTime)) : 0;
+  if (t1 === -Infinity) t1 = t0;
   const pad = Math.max(1, (t1 - t0) * 0.15);
+  const start = t0 - pad;
   const end = t1 + pad;
-  const minWidth = (end - t0 + pad) / width; // a pixel, ms
+  const minWidth = (end - start) / width; // a pixel, ms
 
+  const lastLabelEnd = new Map<string, number[]>();
   const rows = ops.map((o, i) => {
     const style = i === d.culprit ? 'cannot be placed' : o.outcome === 'ok' ? 'ok' : o.outcome === 'info' ? 'indeterminate' : 'never completed';
-    const done = o.completeTime ?? end;
+    const from = Math.max(o.invokeTime, start);
+    const done = Math.max(o.completeTime ?? end, from);
+    const early = o.invokeTime < start;
+    // indeterminate ops invoked before the stretch share one label per lane (see below)
+    const label = early ? '' : shortOpLabel(o);
+    // labels of one lane that would overlap go to the other row (above / below the bar)
+    const ends = lastLabelEnd.get(o.process) ?? [-Infinity, -Infinity];
+    if (early) return { lane: o.process, t0: sec(from), t1: sec(Math.max(done, from + minWidth)), label, row: -1, style, outcome: o.outcome, span: `from ${s3(o.invokeTime)} s` };
+    const row = ends[0]! <= from ? 0 : ends[1]! <= from ? 1 : ends[0]! <= ends[1]! ? 0 : 1;
+    ends[row] = from + (label.length * 6.5 + 6) * minWidth;
+    lastLabelEnd.set(o.process, ends);
     return {
       lane: o.process,
-      t0: sec(o.invokeTime),
-      t1: sec(Math.max(done, o.invokeTime + minWidth)),
-      label: shortOpLabel(o),
+      t0: sec(from),
+      t1: sec(Math.max(done, from + minWidth)),
+      label,
+      row,
       style,
       outcome: o.outcome,
-      span: o.completeTime === null ? `from ${sec(o.invokeTime)} s, never completed` : `${sec(o.invokeTime)}–${sec(o.completeTime)} s`,
+      span: o.completeTime === null ? `from ${s3(o.invokeTime)} s, never completed` : `${s3(o.invokeTime)}–${s3(o.completeTime)} s`,
     };
   });
+  // per lane, the indeterminate ops invoked before the stretch: "earlier: w 5, cas 4→1"
+  const earlier = new Map<string, string[]>();
+  for (const o of ops) if (o.invokeTime < start) earlier.set(o.process, [...(earlier.get(o.process) ?? []), shortOpLabel(o)]);
+  const earlierRows = [...earlier].map(([lane, labels]) => ({
+    lane,
+    t0: sec(start),
+    label: `earlier: ${labels.slice(0, 4).join(', ')}${labels.length > 4 ? ` +${labels.length - 4}` : ''}`,
+  }));
   // indeterminate ops may still take effect after their completion
-  const later = ops.filter((o) => o.outcome === 'info' && o.completeTime !== null).map((o) => ({ lane: o.process, t0: sec(o.completeTime!), t1: sec(end) }));
+  const later = ops.filter((o) => o.outcome === 'info' && o.completeTime !== null).map((o) => ({ lane: o.process, t0: sec(Math.max(o.completeTime!, start)), t1: sec(end) }));
   const lanes = laneOrder(ops.map((o) => o.process)).sort((a, b) => {
     const x = /^r(\d+)$/.exec(a);
     const y = /^r(\d+)$/.exec(b);
     return x && y ? Number(x[1]) - Number(y[1]) : 0;
   });
-  const x = { field: 't0', type: 'quantitative', title: 'time since scenario start (s)', scale: { domain: [sec(t0 - pad), sec(end)], nice: false, zero: false } };
+  const x = { field: 't0', type: 'quantitative', title: 'time since scenario start (s)', scale: { domain: [sec(start), sec(end)], nice: false, zero: false } };
   const y = { field: 'lane', type: 'nominal', title: null, scale: { domain: lanes }, sort: lanes };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -93,12 +122,12 @@ export function linWindowSpec(d: Pick<LinearizableDetails, 'key' | 'window' | 'i
     layer: [
       {
         data: { values: later },
-        mark: { type: 'rule', strokeDash: [4, 3], color: COLORS[1], strokeWidth: 2 },
+        mark: { type: 'rule', clip: true, strokeDash: [4, 3], color: COLORS[1], strokeWidth: 2 },
         encoding: { x, x2: { field: 't1' }, y },
       },
       {
         data: { values: rows },
-        mark: { type: 'bar', height: laneHeight * 0.6, cornerRadius: 2 },
+        mark: { type: 'bar', clip: true, height: laneHeight * 0.6, cornerRadius: 2 },
         encoding: {
           x,
           x2: { field: 't1' },
@@ -109,10 +138,15 @@ export function linWindowSpec(d: Pick<LinearizableDetails, 'key' | 'window' | 'i
         },
       },
       {
-        data: { values: rows },
-        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, fontSize: 11, fontWeight: 'bold', color: '#111111' },
+        data: { values: earlierRows },
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, dy: -laneHeight * 0.42, fontSize: 9, fontStyle: 'italic', color: '#8a5a00' },
         encoding: { x, y, text: { field: 'label', type: 'nominal' } },
       },
+      ...[0, 1].map((row) => ({
+        data: { values: rows.filter((r) => r.row === row) },
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, dy: row === 0 ? 0 : laneHeight * 0.42, fontSize: row === 0 ? 11 : 9, fontWeight: 'bold', color: '#111111' },
+        encoding: { x, y, text: { field: 'label', type: 'nominal' } },
+      })),
     ],
     config: { view: { stroke: '#dddddd' }, axis: { labelFontSize: 11 } },
   };

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkLinearizable, type LinearizableDetails, type WindowOp } from '../../src/check/index.ts';
 import { registerOps, relevantOps, type RegOp } from '../../src/check/linearizable-ops.ts';
-import type { HistoryEvent } from '../../src/workload/history.ts';
-import { corruptRead, reg, registerHistory, rng } from './register-history.ts';
+import type { HistoryEvent, OpEvent } from '../../src/workload/history.ts';
+import { corruptRead, okReads, reg, registerHistory, rng } from './register-history.ts';
 
 type Op = Pick<RegOp, 'f' | 'value' | 'expect' | 'type' | 'invokeTime' | 'completeTime'>;
 
@@ -167,6 +167,14 @@ describe('checkLinearizable: known histories', () => {
     assertWindowProves(v.details as LinearizableDetails);
   });
 
+  it('an indeterminate write takes effect at most once', () => {
+    const h = reg().w('r0', 'x', 1, 0, 10).w('r1', 'x', 2, 20, 30, 'info').r('r2', 'x', 2, 40, 50).w('r0', 'x', 3, 60, 70).r('r2', 'x', 2, 80, 90).build();
+    const v = check(h);
+    assert.equal(v.ok, false, v.summary);
+    assert.equal(v.category, 'Not linearizable');
+    assertWindowProves(v.details as LinearizableDetails);
+  });
+
   it('an indeterminate read says nothing', () => {
     assert.equal(check(reg().w('r0', 'x', 1, 0, 10).r('r2', 'x', 7, 60, 70, 'info').r('r2', 'x', 7, 80, 90, 'open').build()).ok, true);
   });
@@ -239,6 +247,22 @@ describe('checkLinearizable: the smallest counter-example', () => {
     // write 7 info early; later a read of 7 after write 8 completed: linearizable (7 lands late)
     const ok = reg().w('r0', 'x', 7, 0, 5, 'info').w('r1', 'x', 8, 100, 110).r('r2', 'x', 7, 120, 130).build();
     assert.equal(check(ok).ok, true);
+  });
+});
+
+describe('checkLinearizable: long failing keys amid indeterminate ops', () => {
+  it('decides a read of a never-written value in 2000 ops of one key with 3 % info ops (no budget error), with a window', () => {
+    for (const seed of [7, 8, 9]) {
+      const h = registerHistory({ seed, keys: 1, clientsPerKey: 5, opsPerClient: 400, infoRate: 0.03 });
+      const reads = okReads(h);
+      const i = reads[Math.floor(reads.length * 0.7)]!;
+      h[i] = { ...(h[i] as OpEvent), value: 99 };
+      const v = check(h);
+      assert.equal(v.category, 'Not linearizable', `seed ${seed}: ${v.summary}`);
+      const d = v.details as LinearizableDetails;
+      assert.ok(d.window.some((o) => o.f === 'reg-read' && o.value === 99), d.explanation);
+      assert.ok(d.window.length < 200, `window of ${d.window.length}`);
+    }
   });
 });
 

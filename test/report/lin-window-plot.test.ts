@@ -40,17 +40,21 @@ describe('linearizability counter-example plot', () => {
         { process: 'r1', f: 'reg-read' as const, value: null, outcome: 'ok' as const, invokeTime: 1020, completeTime: 1030 },
         { process: 'r2', f: 'reg-cas' as const, expect: 3, value: 5, outcome: 'info' as const, invokeTime: 1005, completeTime: 1015 },
         { process: 'r10', f: 'reg-write' as const, value: 4, outcome: 'open' as const, invokeTime: 1001, completeTime: null },
+        // invoked long before the stretch of the definite ops: summarised at the left edge
+        { process: 'r2', f: 'reg-write' as const, value: 9, outcome: 'info' as const, invokeTime: 5, completeTime: 50 },
       ],
     };
     const spec = linWindowSpec(d) as unknown as { layer: { data: { values: { lane: string; t1: number }[] }; mark: { type: string; strokeDash?: number[] } }[] };
     const dashed = spec.layer.find((l) => l.mark.type === 'rule')!;
-    assert.deepEqual(dashed.data.values.map((r) => r.lane), ['r2'], 'only the info op continues dashed');
+    assert.deepEqual(dashed.data.values.map((r) => r.lane), ['r2', 'r2'], 'only the info ops continue dashed');
     const bars = spec.layer.find((l) => l.mark.type === 'bar')!.data.values;
     const open = bars.find((r) => r.lane === 'r10')!;
     assert.ok(open.t1 > 1.03, 'the open op runs to the window end');
     const svg = await renderSvg(linWindowSpec(d));
     const t = texts(svg);
-    for (const label of ['w 3', 'r nil', 'cas 3→5', 'w 4', 'r0', 'r1', 'r2', 'r10', 'indeterminate', 'never completed']) assert.ok(t.includes(label), `${label} in ${t.join('|')}`);
+    for (const label of ['w 3', 'r nil', 'cas 3→5', 'w 4', 'r0', 'r1', 'r2', 'r10', 'indeterminate', 'never completed', 'earlier: w 9']) assert.ok(t.includes(label), `${label} in ${t.join('|')}`);
+    const ticks = t.filter((x) => /^\d+\.\d+$/.test(x)).map(Number);
+    assert.ok(ticks.length > 3 && Math.min(...ticks) > 0.99, `the axis covers the definite ops, not the early info op: ${ticks.join(' ')}`);
     assert.ok(t.indexOf('r2') < t.indexOf('r10'), 'lanes in numeric order');
   });
 });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCucumber } from '../support/cucumber-run.ts';
 
-test('the harness catches platforms that lose writes or split brain', { timeout: 300_000 }, async () => {
+test('the harness catches platforms that lose writes, split brain or serve stale reads', { timeout: 300_000 }, async () => {
   const run = await runCucumber(['--profile', 'selftest']);
   assert.notEqual(run.exitCode, 0, 'the self-test scenarios must fail');
 
@@ -30,6 +30,14 @@ test('the harness catches platforms that lose writes or split brain', { timeout:
   assert.equal(soak.status, 'FAILED');
   assert.deepEqual(soak.failedSteps, ['no acknowledged write to "kv" is lost']);
   assert.match(soak.messages.join('\n'), /\[State loss\] \d+ of \d+ keys lost acknowledged writes/);
+
+  // a fenced primary answering reads (planted bug fenced-reads): no write is lost and writes are
+  // never taken twice, so only the linearizability checker sees the stale reads
+  const stale = run.scenarios.get('A fenced primary answers reads with stale values');
+  assert.ok(stale);
+  assert.equal(stale.status, 'FAILED');
+  assert.deepEqual(stale.failedSteps, ['the history of "kv" is linearizable']);
+  assert.match(stale.messages.join('\n'), /\[Not linearizable\] key reg-\d+: read \d+ by r\d+ at [\d.]+ s/);
 
   assert.deepEqual(run.survivors, [], 'no process of the run survives it');
 });

@@ -5,7 +5,7 @@
  * fault step of the scenario, else relative to the scenario's start. The last attempt of a
  * retried scenario counts.
  */
-import { categoryOf } from '../soak/messages.ts';
+import { categoryOf, messageEnvelopes } from '../soak/messages.ts';
 
 export interface ScenarioOutcome {
   /** "<feature file>: <scenario name>" */
@@ -38,7 +38,7 @@ interface Envelope {
 }
 
 /** a step that injects a fault (its start is when detection time starts counting) */
-export const FAULT_STEP = /\b(crash(es)?|hangs?|partitioned|isolated|flaps|of latency|limited to|random faults|restarts|is cut|drops?)\b/i;
+export const FAULT_STEP = /\b(crash(es)?|hangs?|partitioned|isolated|flaps|of latency|limited to|random faults|restarts|is cut|drops?|sliced|is reset|closes after)\b/i;
 
 function ms(t: Ts | undefined): number | null {
   if (!t) return null;
@@ -50,14 +50,7 @@ export function scenarioOutcomes(ndjson: string): ScenarioOutcome[] {
   const cases = new Map<string, NonNullable<Envelope['testCase']>>();
   const started = new Map<string, { testCaseId: string; at: number | null; firstFault: number | null; failure: { message: string; at: number | null } | null }>();
   const byPickle = new Map<string, ScenarioOutcome>();
-  for (const line of ndjson.split('\n')) {
-    if (!line.trim()) continue;
-    let e: Envelope;
-    try {
-      e = JSON.parse(line) as Envelope;
-    } catch {
-      continue;
-    }
+  for (const e of messageEnvelopes<Envelope>(ndjson)) {
     if (e.pickle) pickles.set(e.pickle.id, e.pickle);
     else if (e.testCase) cases.set(e.testCase.id, e.testCase);
     else if (e.testCaseStarted) started.set(e.testCaseStarted.id, { testCaseId: e.testCaseStarted.testCaseId, at: ms(e.testCaseStarted.timestamp), firstFault: null, failure: null });

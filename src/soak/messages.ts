@@ -29,6 +29,20 @@ interface Envelope {
   testCaseFinished?: { testCaseStartedId: string; willBeRetried?: boolean };
 }
 
+/** the envelopes of a cucumber message stream (ndjson), lines that do not parse skipped */
+export function messageEnvelopes<T>(ndjson: string): T[] {
+  const out: T[] = [];
+  for (const line of ndjson.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      // a line cut off by a killed run: the rest still counts
+    }
+  }
+  return out;
+}
+
 export function categoryOf(message: string): string {
   const m = /\[([A-Z][A-Za-z ]+)\]/.exec(message);
   if (m) return m[1]!;
@@ -43,14 +57,7 @@ export function summariseMessages(ndjson: string, meta: { run: number; exitCode:
   const started = new Map<string, string>();
   const failures = new Map<string, string>();
   const byPickle = new Map<string, ScenarioResult>();
-  for (const line of ndjson.split('\n')) {
-    if (!line.trim()) continue;
-    let e: Envelope;
-    try {
-      e = JSON.parse(line) as Envelope;
-    } catch {
-      continue;
-    }
+  for (const e of messageEnvelopes<Envelope>(ndjson)) {
     if (e.pickle) pickles.set(e.pickle.id, { name: e.pickle.name, uri: e.pickle.uri });
     else if (e.testCase) cases.set(e.testCase.id, e.testCase.pickleId);
     else if (e.testCaseStarted) started.set(e.testCaseStarted.id, e.testCaseStarted.testCaseId);

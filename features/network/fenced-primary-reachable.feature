@@ -1,0 +1,21 @@
+@epic:Network @feature:Isolation @severity:critical
+Feature: A fenced primary its clients can still reach
+  The primary loses the witness and the backup but not its clients. It must fence itself, and
+  while fenced it must refuse everything, reads included: the backup takes over and takes
+  writes, and clients that later lose the new primary come back to the old one. Any answer it
+  gives them then is stale, which only the linearizability check of the register workload sees
+  (no write is lost and writes are never taken twice).
+
+  Scenario: A fenced primary reachable by its clients never serves them stale reads
+    Given a protected pair "kv" with checkpoints every 25 ms
+    And 6 clients read, write and compare-and-set 2 shared keys of "kv"
+    When 1 second passes
+    And the witness of "kv" is partitioned from the primary
+    And the replication link of "kv" is partitioned
+    And 2 seconds pass
+    And the client link to the primary of "kv" is partitioned
+    And 2 seconds pass
+    And the network heals
+    And 1 second passes
+    Then the history of "kv" is linearizable
+    And "kv" is never served by two primaries at once

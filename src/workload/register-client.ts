@@ -12,70 +12,37 @@
  * (client.ts) it talks to one host at a time and moves to the other host on a fail or an
  * indeterminate op — but not on NOMATCH, which the serving host answered.
  */
-import type { Endpoint } from '../platform/types.ts';
-import { CAS_NOMATCH, type OpEvent } from './history.ts';
-import type { Recorder } from './recorder.ts';
-import { HostChannel, type Outcome } from './channel.ts';
-import { PacedLoop } from './paced-loop.ts';
+import { CAS_NOMATCH } from './history.ts';
+import { HostClient, type Done, type HostClientOptions } from './host-client.ts';
 import { prng } from '../faults/schedule.ts';
 
 /** the shared key i of the register workload */
 export const registerKey = (i: number): string => `reg-${i}`;
 
-export interface RegisterClientOptions {
+export interface RegisterClientOptions extends HostClientOptions {
   /** process name, "r0", "r1", … */
   name: string;
-  /** host name -> endpoint; the client starts with the first and rotates on trouble */
-  endpoints: Record<string, Endpoint>;
-  recorder: Recorder;
   /** number of shared keys K: reg-0 .. reg-(K-1) */
   keys: number;
   /** seeds the op, key choices */
   seed: number;
   /** values written are valueBase + 1, + 2, …: give each client its own range */
   valueBase: number;
-  /** indeterminate after this long [1000] */
-  timeoutMs?: number;
-  /** pacing: at most one op per this many ms [10] */
-  minIntervalMs?: number;
 }
 
-type Done = { type: 'ok'; fields?: Partial<OpEvent> } | { type: 'fail' | 'info'; error: string; move: boolean };
-
-export class RegisterClient {
-  private readonly channels: HostChannel[];
-  private current = 0;
+export class RegisterClient extends HostClient {
   private n = 0;
   private readonly rnd: () => number;
-  private readonly loop: PacedLoop;
   /** key -> the value this client last read or wrote there (absent: unknown or NIL) */
   private readonly known = new Map<string, number>();
-  private readonly timeoutMs: number;
 
   constructor(private readonly opts: RegisterClientOptions) {
     if (!Number.isInteger(opts.keys) || opts.keys < 1) throw new Error(`register client ${opts.name}: key count ${opts.keys} must be a whole number ≥ 1`);
-    this.channels = Object.entries(opts.endpoints).map(([host, ep]) => new HostChannel(host, ep));
-    if (this.channels.length === 0) throw new Error(`register client ${opts.name}: no endpoints`);
-    this.timeoutMs = opts.timeoutMs ?? 1000;
+    super(opts);
     this.rnd = prng(opts.seed);
-    this.loop = new PacedLoop(opts.minIntervalMs ?? 10, () => this.next());
   }
 
-  get name(): string {
-    return this.opts.name;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  /** stop issuing ops; resolves when the op in flight has completed (and been recorded) */
-  async stop(): Promise<void> {
-    await this.loop.stop();
-    for (const c of this.channels) c.close();
-  }
-
-  private async next(): Promise<void> {
+  protected async next(): Promise<void> {
     const key = registerKey(Math.floor(this.rnd() * this.opts.keys));
     const r = this.rnd();
     if (r < 0.5) return this.read(key);
@@ -119,27 +86,6 @@ export class RegisterClient {
       }
       return unreadable(o);
     });
-  }
-
-  /** send one op to the current host and record invoke -> ok / fail / info */
-  private async perform(
-    base: Pick<OpEvent, 'f' | 'key' | 'value' | 'expect'>,
-    command: string,
-    complete: (o: Outcome & { type: 'ok' }) => Done,
-  ): Promise<void> {
-    const ch = this.channels[this.current % this.channels.length]!;
-    const rec = this.opts.recorder;
-    const op = { process: this.opts.name, ...base, host: ch.host };
-    rec.op({ type: 'invoke', ...op });
-    const outcome = await ch.call(command, this.timeoutMs);
-    const done: Done = outcome.type === 'ok' ? complete(outcome) : { type: outcome.type, error: outcome.error, move: true };
-    if (done.type === 'ok') {
-      rec.op({ type: 'ok', ...op, ...done.fields });
-      return;
-    }
-    rec.op({ type: done.type, ...op, error: done.error });
-    if (done.type === 'info' && outcome.type === 'ok') ch.drop(); // a reply it cannot read: start a clean connection
-    if (done.move) this.current++; // try the other host next, as a real client would
   }
 }
 

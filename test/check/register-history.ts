@@ -5,6 +5,7 @@
  * completion. Some ops end indeterminate (info: applied or not, by a coin) or never complete.
  * `corruptRead` then changes one read's value, which usually breaks linearizability.
  */
+import { prng } from '../../src/faults/schedule.ts';
 import type { HistoryEvent, OpEvent, OpType } from '../../src/workload/history.ts';
 
 export interface RegisterHistoryOptions {
@@ -27,17 +28,8 @@ export interface RegisterHistoryOptions {
   gap?: [number, number];
 }
 
-/** small deterministic PRNG (mulberry32) */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** small deterministic PRNG: the fault schedule's mulberry32 */
+export const rng = prng;
 
 interface SimOp {
   process: string;

@@ -6,7 +6,8 @@ import type { Toxiproxy } from 'toxiproxy-node-client';
 import type { FtPlatform, HostName, LinkCut, PairLayout, PlatformAbility, PlatformOptions, PairStatus } from '../platform/types.ts';
 import { ABILITY_METHOD, ABILITY_TEXT, PlatformCannotError } from '../platform/types.ts';
 import { setTimeout as delay } from 'node:timers/promises';
-import { FaultPhases, type FaultPhase } from '../faults/phase.ts';
+import { FaultPhases, mixSeed, type FaultPhase } from '../faults/phase.ts';
+import { prng } from '../faults/schedule.ts';
 import type { Recorder } from '../workload/recorder.ts';
 import { KvClient } from '../workload/client.ts';
 import { RegisterClient } from '../workload/register-client.ts';
@@ -204,13 +205,26 @@ export class PairUnderTest {
     return (role === 'primary' ? s.primary : s.backup)!;
   }
 
+  /**
+   * A client's think time after each op: uniform over one checkpoint interval, from its own
+   * stream of the scenario's seed. Real clients are not phase-locked to the platform's output
+   * commit; with it, requests arrive at every moment of an epoch — also in the window where a
+   * reply released one epoch early would be lost by a crash.
+   */
+  private thinkTime(client: string): () => number {
+    const rnd = prng(mixSeed(this.ctx.seed ?? 0, `think:${this.name}/${client}`));
+    const epochMs = this.epochMs;
+    return () => rnd() * epochMs;
+  }
+
   startClients(count: number, opts: { minIntervalMs?: number; timeoutMs?: number } = {}): void {
     const primary = this.status().primary ?? 'a';
     const order: HostName[] = primary === 'a' ? ['a', 'b'] : ['b', 'a'];
     const endpoints = Object.fromEntries(order.map((h) => [h, this.links.clientEndpoints[h]]));
     const base = this.clients.length;
     for (let i = 0; i < count; i++) {
-      const c = new KvClient({ name: `c${base + i}`, endpoints, recorder: this.ctx.recorder, ...opts });
+      const name = `c${base + i}`;
+      const c = new KvClient({ name, endpoints, recorder: this.ctx.recorder, think: this.thinkTime(name), ...opts });
       this.clients.push(c);
       c.start();
     }
@@ -228,7 +242,7 @@ export class PairUnderTest {
     this.ctx.recorder.mark('register workload', { pair: this.name, clients: count, keys, seed });
     for (let i = base; i < base + count; i++) {
       const c = new RegisterClient({
-        name: `r${i}`, endpoints, recorder: this.ctx.recorder, keys,
+        name: `r${i}`, endpoints, recorder: this.ctx.recorder, keys, think: this.thinkTime(`r${i}`),
         seed: (seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0, valueBase: i * 1e9, ...opts,
       });
       this.registerClients.push(c);

@@ -19,6 +19,12 @@ export interface HostClientOptions {
   timeoutMs?: number;
   /** pacing: at most one op per this many ms [10] */
   minIntervalMs?: number;
+  /**
+   * think time after each op, ms, drawn per op (e.g. uniform over one epoch, seeded) [none].
+   * Without it a closed-loop client sends its next request right after output commit
+   * released its reply, so every request lands at the same moment of an epoch.
+   */
+  think?: () => number;
 }
 
 /** how an op ended, as the history records it; `move`: try the other host next */
@@ -34,7 +40,7 @@ export abstract class HostClient {
     this.channels = Object.entries(base.endpoints).map(([host, ep]) => new HostChannel(host, ep));
     if (this.channels.length === 0) throw new Error(`client ${base.name}: no endpoints`);
     this.timeoutMs = base.timeoutMs ?? 1000;
-    this.loop = new PacedLoop(base.minIntervalMs ?? 10, () => this.next());
+    this.loop = new PacedLoop(base.minIntervalMs ?? 10, () => this.next(), base.think);
   }
 
   get name(): string {

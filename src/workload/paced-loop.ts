@@ -1,7 +1,7 @@
 /**
  * Runs one async step after another, at most one per interval (pacing, not synchronisation:
- * a slow step is followed at once by the next). `stop` resolves once the step in flight has
- * finished, so nothing is recorded after it.
+ * a slow step is followed at once by the next), each followed by a think time when one is
+ * given. `stop` resolves once the step in flight has finished, so nothing is recorded after it.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -9,7 +9,12 @@ export class PacedLoop {
   private running = false;
   private loop: Promise<void> | null = null;
 
-  constructor(private readonly intervalMs: number, private readonly step: () => Promise<void>) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly step: () => Promise<void>,
+    /** ms to think after each step, on top of the pacing (a draw per step) */
+    private readonly think: () => number = () => 0,
+  ) {}
 
   start(): void {
     if (this.running) return;
@@ -27,7 +32,7 @@ export class PacedLoop {
     while (this.running) {
       const started = performance.now();
       await this.step();
-      const wait = this.intervalMs - (performance.now() - started);
+      const wait = Math.max(0, this.intervalMs - (performance.now() - started)) + this.think();
       if (this.running && wait > 0) await delay(wait);
     }
   }

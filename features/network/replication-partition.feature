@@ -31,3 +31,23 @@ Feature: Partition of the replication link
     Then no acknowledged write to "kv" is lost
     And "kv" is never served by two primaries at once
     And no client of "kv" sees state roll back
+
+  # While the backup is cut off the primary serves unprotected, and the backup's checkpoint
+  # goes stale. The primary must withdraw the backup as standby at the witness before it
+  # releases output; then, when the primary stops, the stale backup is refused the lease and
+  # the primary resumes on waking. A stale backup that took over would lose every write
+  # acknowledged since the partition began.
+  Scenario: A primary that hangs while its backup is cut off is not replaced by the stale backup
+    Given a protected pair "kv" with:
+      | checkpoint interval | 25 ms  |
+      | failover timeout    | 150 ms |
+    And 4 clients write to "kv" continuously
+    And availability of "kv" is probed every 10 ms
+    When 1 second passes
+    And the replication link of "kv" is partitioned
+    And 1 second passes
+    And the primary host of "kv" hangs for 2 seconds
+    And 1 second passes
+    Then "kv" is never served by two primaries at once
+    And no acknowledged write to "kv" is lost
+    And no client of "kv" sees state roll back

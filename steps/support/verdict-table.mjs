@@ -2,7 +2,9 @@
 // After hook makes) and, when the run ends, prints one short table per scenario to the
 // terminal (stderr, so the progress formatter keeps stdout) and to its own file. A retried
 // attempt (@flaky, see cucumber.json) is named as such, and the run ends with the list of
-// scenarios that needed a retry: a retry is never hidden.
+// scenarios that needed a retry: a retry is never hidden. Failed scenarios come last, and the
+// very last lines name each failed attempt with its error, so that the tail of a CI log says
+// what went wrong.
 import { Formatter } from '@cucumber/cucumber';
 
 export default class VerdictTableFormatter extends Formatter {
@@ -22,7 +24,10 @@ export default class VerdictTableFormatter extends Formatter {
       if (envelope.testStepFinished) {
         const a = this.attempts.get(envelope.testStepFinished.testCaseStartedId);
         const status = envelope.testStepFinished.testStepResult.status;
-        if (a && a.status === 'PASSED' && status !== 'PASSED' && status !== 'SKIPPED') a.status = status;
+        if (a && a.status === 'PASSED' && status !== 'PASSED' && status !== 'SKIPPED') {
+          a.status = status;
+          a.error = (envelope.testStepFinished.testStepResult.message ?? '').split('\n').find((l) => l.trim()) ?? '';
+        }
       }
       if (envelope.testCaseFinished) {
         const a = this.attempts.get(envelope.testCaseFinished.testCaseStartedId);
@@ -62,15 +67,25 @@ export default class VerdictTableFormatter extends Formatter {
     return `${retried.length} @flaky scenario(s) were retried (each attempt is in the report):\n${lines.join('\n')}\n`;
   }
 
+  /** the failed attempts, one line each with the first line of the error ('' when none failed) */
+  failureSummary() {
+    const bad = [...this.attempts.values()].filter((a) => a.status !== 'PASSED');
+    if (bad.length === 0) return '';
+    const lines = bad.map((a) => `  ${a.name} [attempt ${a.attempt + 1}${a.willBeRetried ? ', retried' : ''}]: ${a.status}${a.error ? ` — ${a.error.slice(0, 400)}` : ''}`);
+    return `${bad.length} failed scenario attempt(s) of ${this.attempts.size}:\n${lines.join('\n')}\n`;
+  }
+
   async printTables() {
     const summary = this.retrySummary();
-    if (this.scenarios.length === 0 && !summary) return;
+    if (this.scenarios.length === 0 && !summary && !this.failureSummary()) return;
     // tsx is registered by the support code, which cucumber loads before the formatters
     const { formatVerdictTable } = await import('../../src/report/verdict-table.ts');
     // the scenario's own seed: under --parallel every worker draws its own, so the run has several
     const seedNote = (s) => (typeof s.seed === 'number' ? ` [seed ${s.seed}]` : '');
-    const tables = this.scenarios.map((s) => formatVerdictTable(s.scenario + seedNote(s) + this.attemptNote(s.testCaseStartedId), s.verdicts));
-    const text = [...tables, summary].filter(Boolean).join('\n');
+    const failed = (s) => (this.attempts.get(s.testCaseStartedId)?.status ?? 'PASSED') !== 'PASSED';
+    const ordered = [...this.scenarios.filter((s) => !failed(s)), ...this.scenarios.filter(failed)];
+    const tables = ordered.map((s) => formatVerdictTable(s.scenario + seedNote(s) + this.attemptNote(s.testCaseStartedId), s.verdicts));
+    const text = [...tables, summary, this.failureSummary()].filter(Boolean).join('\n');
     this.log(text + '\n');
     process.stderr.write('\n' + text + '\n');
   }

@@ -10,7 +10,8 @@ import { line, runFtchaos } from './run.ts';
 const BROKEN = 'command:./test/driver/fixtures/broken.py';
 const FAST = ['--call-timeout', '2000', '--start-timeout', '4000'];
 
-describe('driver-check on broken drivers', { timeout: 120_000 }, () => {
+// each run has its own tag and spawns no VM: they wait on timeouts, so they run at once
+describe('driver-check on broken drivers', { timeout: 120_000, concurrency: true }, () => {
   test('bad JSON: hello answered wrong, with the line it sent and the line it got', async () => {
     const r = await runFtchaos(['driver-check', `${BROKEN} bad-json`, ...FAST]);
     assert.equal(r.exitCode, 1, r.stdout);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { runCucumber, taggedProcesses } from '../support/cucumber-run.ts';
 
-const RUNS = join('reports', 'runs');
+const RUNS = process.env.FTCHAOS_RUNS_DIR || join('reports', 'runs'); // as the harness resolves it
 const runDirs = () => new Set(existsSync(RUNS) ? readdirSync(RUNS) : []);
 
 /** hosts of the scenario's pair that have started (their logs say so), in run folders made since `before` */

@@ -14,7 +14,7 @@ const cmdline = (pid: number) => {
   }
 };
 
-const RUNS = join('reports', 'runs');
+const RUNS = process.env.FTCHAOS_RUNS_DIR || join('reports', 'runs'); // as the harness resolves it
 const runDirs = () => new Set(existsSync(RUNS) ? readdirSync(RUNS) : []);
 
 /** hosts of the scenario's pair that have started (their logs say so), in run folders made since `before` */

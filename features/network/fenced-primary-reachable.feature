@@ -19,3 +19,23 @@ Feature: A fenced primary its clients can still reach
     And 1 second passes
     Then the history of "kv" is linearizable
     And "kv" is never served by two primaries at once
+
+  # The same cut, healed while the clients still wait: the writes the primary took after the
+  # backup was cut off were never replicated, so their replies are held. Once the healed witness
+  # tells it another host holds the lease, the deposed primary must drop them; sent, they would
+  # acknowledge writes the new primary never had.
+  Scenario: A primary deposed while its clients wait drops the replies it held
+    Given a protected pair "kv" with:
+      | checkpoint interval | 25 ms  |
+      | failover timeout    | 100 ms |
+    And 8 clients write to "kv" continuously
+    And availability of "kv" is probed every 10 ms
+    When 1 second passes
+    And the witness of "kv" is partitioned from the primary
+    And the replication link of "kv" is partitioned
+    And 900 ms pass
+    And the network heals
+    And 1 second passes
+    Then no acknowledged write to "kv" is lost
+    And "kv" is never served by two primaries at once
+    And no client of "kv" sees state roll back

@@ -1,38 +1,47 @@
 #!/usr/bin/env node
-// `npm test`'s test run in two lanes at once, so that a 2-core CI runner is kept busy:
+// `npm test`'s test run in two lanes at once:
 //
-//  - the timed lane, at normal priority: the tests that judge the platform's timing (failover,
-//    outages, unplanned role changes) and then the default feature suite (test:features);
-//  - the other lane, niced (nice 10): everything else — pure checkers and plots, the CLI,
-//    drivers, Toxiproxy, self-tests and harness tests that assert what was caught or reported,
-//    never how fast. It takes the CPU the timed lane leaves, so it cannot make that lane's
-//    scenarios slow. Its cucumber runs use no agent pool (FTCHAOS_AGENT_POOL=off): a pool is
-//    refilled after each scenario, which a run of one or two scenarios pays for and never uses
-//    (the pool itself is tested by test/platform/agent-pool.test.ts and used by the suite).
-//    Its runs keep their evidence under reports/test-lanes/ (FTCHAOS_RUNS_DIR,
-//    FTCHAOS_ALLURE_RESULTS), apart from the suite's report.
+//  - the main lane, at normal priority, one after another: every test file that starts
+//    processes, servers or scenarios, then the default feature suite (test:features). Scenarios
+//    judge timing (outages, failover, commit latency), so nothing else that boots VMs ever runs
+//    beside them: a second VM workload on a 2-core runner is what makes a correct platform
+//    look slow. Its test files' cucumber runs use no agent pool (FTCHAOS_AGENT_POOL=off): a
+//    pool is refilled after each scenario, which a run of one or two scenarios pays for and
+//    never uses (the pool is tested by test/platform/agent-pool.test.ts and serves the suite).
+//  - the pure lane, niced (nice 10): the test files named in PURE, which start nothing (pure
+//    checkers, plots, parsers, catalogues). They take the CPU the main lane leaves.
 //
-// A test file not named in TIMED runs in the other lane. Each lane's output streams to
-// reports/test-lanes/<lane>.log as it runs and is printed whole when the lane ends; the last
-// lines name each failed lane with the end of its log, so the tail of a CI log says what broke.
-// Ctrl-C / SIGTERM reach both lanes (their process groups), which clean up after themselves.
+// Each lane's output streams to reports/test-lanes/<lane>.log as it runs and is printed whole
+// when the lane ends; the last lines name each failed lane with the end of its log, so the tail
+// of a CI log says what broke. Ctrl-C / SIGTERM reach both lanes (their process groups).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** test files whose verdicts depend on timing: never run beside another lane at equal priority */
-export const TIMED = [
-  'test/platform/failover.test.ts',
-  'test/platform/faults.test.ts',
-  'test/platform/agent-pool.test.ts',
-  'test/platform/lifecycle.test.ts',
-  'test/harness/unplanned.test.ts',
-  'test/harness/sharper-faults.test.ts',
-  'test/bugs/plantings.test.ts',
-  'test/vm/checkpoint.test.ts',
-  'test/workload/register.test.ts',
-  // writes the suite's own reports/verdicts.txt and reads reports/allure-results (profile driver-smoke)
-  'test/driver/smoke.test.ts',
+/** test files that start no process, server or scenario: safe to run beside the main lane */
+export const PURE = [
+  ...[
+    'availability', 'commit-growth', 'failover', 'history', 'keeps-serving', 'latency', 'linearizable-evidence',
+    'linearizable', 'lost-writes', 'outage', 'register-ops', 'replication', 'rollback', 'scale', 'split-brain', 'unplanned',
+  ].map((n) => `test/check/${n}.test.ts`),
+  ...['allure-executor', 'fault-phase', 'lin-window-plot', 'network', 'plots', 'text'].map((n) => `test/report/${n}.test.ts`),
+  'test/bugs/catalogue.test.ts',
+  'test/bugs/matrix.test.ts',
+  'test/soak/soak.test.ts',
+  'test/faults/schedule.test.ts',
+  'test/harness/params.test.ts',
+  'test/harness/own-links.test.ts',
+  'test/platform/options.test.ts',
+  'test/platform/status-waiters.test.ts',
+  'test/driver/adapter.test.ts',
+  'test/driver/protocol.test.ts',
+  'test/driver/select.test.ts',
+  'test/cli/shard-units.test.ts',
+  'test/workload/recorder.test.ts',
+  'test/workload/paced-loop.test.ts',
+  'test/toxiproxy/units.test.ts',
+  'test/editor/language-service.test.ts',
+  'test/scripts/step-catalog.test.ts',
 ];
 
 const LOG_DIR = 'reports/test-lanes';
@@ -49,17 +58,12 @@ const nodeTest = (files) => [process.execPath, '--import', 'tsx', '--test', '--t
 
 function lanes() {
   const all = testFiles();
-  const missing = TIMED.filter((f) => !all.includes(f));
+  const missing = PURE.filter((f) => !all.includes(f));
   if (missing.length) throw new Error(`scripts/test-lanes.mjs names test files that do not exist: ${missing.join(', ')}`);
-  const other = all.filter((f) => !TIMED.includes(f));
+  const main = all.filter((f) => !PURE.includes(f));
   return [
-    { name: 'timed', commands: [nodeTest(TIMED), ['npm', 'run', '-s', 'test:features']], env: {} },
-    {
-      name: 'other',
-      commands: [['nice', '-n', '10', ...nodeTest(other)]],
-      // its own evidence folders, so that nothing it runs lands in the suite's report
-      env: { FTCHAOS_AGENT_POOL: 'off', FTCHAOS_RUNS_DIR: join(LOG_DIR, 'runs'), FTCHAOS_ALLURE_RESULTS: join(LOG_DIR, 'allure-results') },
-    },
+    { name: 'main', commands: [{ cmd: nodeTest(main), env: { FTCHAOS_AGENT_POOL: 'off' } }, { cmd: ['npm', 'run', '-s', 'test:features'], env: {} }] },
+    { name: 'pure', commands: [{ cmd: ['nice', '-n', '10', ...nodeTest(PURE)], env: {} }] },
   ];
 }
 
@@ -71,10 +75,10 @@ function runLane(lane) {
   const path = join(LOG_DIR, `${lane.name}.log`);
   const log = createWriteStream(path);
   const started = performance.now();
-  const runOne = (cmd) =>
+  const runOne = ({ cmd, env }) =>
     new Promise((resolve) => {
-      log.write(`$ ${cmd.join(' ')}\n`);
-      const child = spawn(cmd[0], cmd.slice(1), { env: { ...process.env, ...lane.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      log.write(`$ ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${cmd.join(' ')}\n`);
+      const child = spawn(cmd[0], cmd.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       children.add(child);
       child.stdout.pipe(log, { end: false });
       child.stderr.pipe(log, { end: false });

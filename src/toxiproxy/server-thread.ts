@@ -15,7 +15,7 @@ export interface ThreadedToxiproxy {
 }
 
 export function startToxiproxyThread(options: ToxiproxyServerOptions = {}): Promise<ThreadedToxiproxy> {
-  const worker = startTsWorker(new URL('./server-thread-main.ts', import.meta.url), { options });
+  const worker = startTsWorker('src/toxiproxy/server-thread-main.ts', { options });
   return new Promise((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`the Toxiproxy thread exited (${code}) before it was listening`));
     worker.once('error', reject);

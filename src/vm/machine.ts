@@ -3,6 +3,8 @@
  * Implements the Vm contract of ./types.ts.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../threads/entries.ts';
 import { randomInt } from 'node:crypto';
 import type { Checkpoint, Delta, Vm, VmConfig } from './types.ts';
 import { createEmulator, type Emulator, type V86Core, type V86Uart } from './v86.ts';
@@ -24,7 +26,7 @@ export const READY_LINE = '- READY';
 const PANIC_PREFIX = '- PANIC';
 const MAX_LINE_BYTES = 64 * 1024;
 
-export const DEFAULT_IMAGE_URL = new URL('../../fixtures/guest/guest.elf', import.meta.url);
+export const DEFAULT_IMAGE_URL = path.join(PACKAGE_ROOT, 'fixtures/guest/guest.elf');
 let defaultImage: Uint8Array | null = null;
 
 export function loadDefaultImage(): Uint8Array {

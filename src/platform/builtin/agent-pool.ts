@@ -9,8 +9,6 @@
  * Idle agents are ordinary children (children.ts): killed on exit and signals, and they exit
  * by themselves when the parent's pipe closes.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { spawnTsNode, type Child } from './children.ts';
 import { LineSplitter } from './lines.ts';
 import { parseEvent } from './events.ts';
@@ -18,7 +16,7 @@ import type { AgentSpec } from './agent-main.ts';
 import type { VmWorkerData } from './vm-protocol.ts';
 
 const KINDS: readonly AgentSpec['kind'][] = ['witness', 'primary', 'backup'];
-const AGENT_MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.ts');
+const AGENT_MAIN = 'src/platform/builtin/agent-main.ts';
 
 interface Agent {
   child: Child;

@@ -5,10 +5,9 @@
  * SIGKILLed parent). NODE_OPTIONS is stripped from the children's environment.
  */
 import { execa, type ResultPromise } from 'execa';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { entry, PACKAGE_ROOT } from '../../threads/entries.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = PACKAGE_ROOT;
 
 export type Child = ResultPromise<{
   stdin: 'pipe';
@@ -55,10 +54,14 @@ export function childEnv(): Record<string, string> {
   return env;
 }
 
-/** start `node --import tsx <script> <args...>` with piped stdio */
-export function spawnTsNode(script: string, args: string[]): Child {
+/**
+ * start an entry (a path relative to the package root, "src/…/x-main.ts") with piped stdio:
+ * `node <its bundle> <args…>` when the bundles are fresh, else `node --import tsx <source> <args…>`
+ */
+export function spawnTsNode(srcRel: string, args: string[]): Child {
   install();
-  const child = execa(process.execPath, ['--import', 'tsx', script, ...args], {
+  const e = entry(srcRel);
+  const child = execa(process.execPath, [...(e.bundle ? [e.bundle] : ['--import', 'tsx', e.source]), ...args], {
     cwd: REPO_ROOT,
     env: childEnv(),
     extendEnv: false,

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type {
   Endpoint,
   FtPlatform,
@@ -27,9 +26,8 @@ import { derivePairStatus, type HostView } from './pair-status.ts';
 import { AgentPool } from './agent-pool.ts';
 import { vmThreadData } from './vm-thread.ts';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const HOST_MAIN = path.join(HERE, 'host-main.ts');
-const WITNESS_MAIN = path.join(HERE, 'witness-main.ts');
+const HOST_MAIN = 'src/platform/builtin/host-main.ts';
+const WITNESS_MAIN = 'src/platform/builtin/witness-main.ts';
 
 export interface BuiltinPlatformConfig {
   /** where every link listens and dials (see directLayout() for one without proxies) */

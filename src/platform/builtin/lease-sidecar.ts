@@ -4,13 +4,11 @@
  * (a hang) does not stop the sidecar, so the witness keeps hearing that the primary is alive.
  * The sidecar exits when this process dies (its stdin closes).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Endpoint } from '../types.ts';
 import { spawnTsNode, type Child } from './children.ts';
 import type { Logger } from './logger.ts';
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lease-sidecar-main.ts');
+const MAIN = 'src/platform/builtin/lease-sidecar-main.ts';
 
 export interface LeaseSidecarConfig {
   endpoint: Endpoint;

@@ -15,11 +15,12 @@ export interface VmModule {
   decodeDelta(b: Uint8Array): Delta;
 }
 
-export const DEFAULT_VM_MODULE = new URL('../../vm/index.ts', import.meta.url).href;
+/** the default VM layer, by its path (a literal import, so that a bundled emulator thread carries it) */
+export const DEFAULT_VM_MODULE = 'src/vm/index.ts';
 
 export async function loadVmModule(spec?: string): Promise<VmModule> {
   const url = !spec ? DEFAULT_VM_MODULE : /^[a-z]+:/.test(spec) ? spec : pathToFileURL(spec).href;
-  const m = (await import(url)) as Partial<VmModule>;
+  const m = (!spec ? await import('../../vm/index.ts') : await import(url)) as Partial<VmModule>;
   for (const f of ['bootVm', 'restoreVm', 'applyDelta', 'encodeCheckpoint', 'decodeCheckpoint', 'encodeDelta', 'decodeDelta'] as const) {
     if (typeof m[f] !== 'function') throw new Error(`VM module ${url} does not export ${f}()`);
   }

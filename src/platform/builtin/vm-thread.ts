@@ -33,7 +33,7 @@ export class VmThread {
   onLoop: (s: LoopStats) => void = () => {};
 
   constructor(private readonly data: VmWorkerData) {
-    this.worker = startTsWorker(new URL('./vm-worker.ts', import.meta.url), { ...data });
+    this.worker = startTsWorker('src/platform/builtin/vm-worker.ts', { ...data });
     let readyResolve!: () => void;
     this.ready = new Promise((r) => (readyResolve = r));
     this.worker.on('message', (m: VmReply) => {

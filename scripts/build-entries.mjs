@@ -3,7 +3,8 @@
 // esbuild (npm packages stay external), and writes dist/entries/manifest.json: per entry its
 // bundle and the source files it was built from, so that src/threads/entries.ts uses a bundle
 // only while it is fresh. Without esbuild (an install without devDependencies) it says so and
-// exits 0: every entry then runs from source through tsx, as before.
+// exits 0: every entry then runs from source through tsx, as before. It reports on stderr
+// (npm pack --json runs it as prepare and keeps stdout for its JSON).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -23,7 +24,7 @@ let esbuild;
 try {
   esbuild = await import('esbuild');
 } catch {
-  console.log('build-entries: esbuild is not installed; the platform runs from source (tsx)');
+  console.error('build-entries: esbuild is not installed; the platform runs from source (tsx)');
   process.exit(0);
 }
 
@@ -51,4 +52,4 @@ for (const [out, meta] of Object.entries(result.metafile.outputs)) {
 const missing = ENTRIES.filter((e) => !entries[e]);
 if (missing.length) throw new Error(`build-entries: no bundle for ${missing.join(', ')}`);
 writeFileSync(path.join(OUT, 'manifest.json'), JSON.stringify({ entries }, null, 2) + '\n');
-console.log(`build-entries: ${ENTRIES.length} entries bundled into ${OUT}/ in ${Math.round(performance.now() - started)} ms`);
+console.error(`build-entries: ${ENTRIES.length} entries bundled into ${OUT}/ in ${Math.round(performance.now() - started)} ms`);

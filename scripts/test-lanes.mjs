@@ -1,22 +1,41 @@
 #!/usr/bin/env node
-// `npm test`'s test run in two lanes at once:
+// `npm test`'s test run, in two phases that keep a 2-core CI runner busy without letting two
+// VM workloads judge each other's timing:
 //
-//  - the main lane, at normal priority, one after another: every test file that starts
-//    processes, servers or scenarios, then the default feature suite (test:features). Scenarios
-//    judge timing (outages, failover, commit latency), so nothing else that boots VMs ever runs
-//    beside them: a second VM workload on a 2-core runner is what makes a correct platform
-//    look slow. Its test files' cucumber runs use no agent pool (FTCHAOS_AGENT_POOL=off): a
-//    pool is refilled after each scenario, which a run of one or two scenarios pays for and
-//    never uses (the pool is tested by test/platform/agent-pool.test.ts and serves the suite).
-//  - the pure lane, niced (nice 10): the test files named in PURE, which start nothing (pure
-//    checkers, plots, parsers, catalogues). They take the CPU the main lane leaves.
+//  1. three lanes at once, each running its test files one after another:
+//     - timed (normal priority): the files whose tests judge the platform's timing (failover,
+//       unplanned role changes, promotions), every file not named in ROBUST or PURE;
+//     - robust (nice 5): files that boot pairs or servers but assert what was caught, reported
+//       or cleaned up, never how fast (self-tests, drivers, CLI, shards, Toxiproxy under abuse);
+//       their runs keep their evidence under reports/test-lanes/ (FTCHAOS_RUNS_DIR,
+//       FTCHAOS_ALLURE_RESULTS), apart from the suite's report;
+//     - pure (nice 10): files that start nothing.
+//     Their cucumber runs use no agent pool (FTCHAOS_AGENT_POOL=off): a pool is refilled after
+//     each scenario, which a run of one or two scenarios pays for and never uses (the pool is
+//     tested by test/platform/agent-pool.test.ts and serves the suite).
+//  2. once all three passed: the default feature suite (test:features) alone, with its pool.
 //
 // Each lane's output streams to reports/test-lanes/<lane>.log as it runs and is printed whole
 // when the lane ends; the last lines name each failed lane with the end of its log, so the tail
-// of a CI log says what broke. Ctrl-C / SIGTERM reach both lanes (their process groups).
+// of a CI log says what broke. Ctrl-C / SIGTERM reach every lane (their process groups).
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** test files that boot pairs or servers but never judge timing: safe beside the timed lane */
+export const ROBUST = [
+  'test/selftest/selftest.test.ts',
+  'test/cli/shard.test.ts',
+  'test/cli/qa-repo.test.ts',
+  ...['driver-check', 'own-links', 'liar', 'broken-scenario', 'interrupt', 'standalone'].map((n) => `test/driver/${n}.test.ts`),
+  'test/harness/bad-input.test.ts',
+  'test/harness/interrupt.test.ts',
+  'test/report/ci-report.test.ts',
+  ...['api', 'cli', 'connect', 'fuzz', 'hostile', 'lifecycle', 'shared-bandwidth', 'streaming'].map((n) => `test/toxiproxy/${n}.test.ts`),
+  'test/faults/shared-network.test.ts',
+  'test/vm/guest.test.ts',
+  'test/vm/qemu.test.ts',
+];
 
 /** test files that start no process, server or scenario: safe to run beside the main lane */
 export const PURE = [
@@ -56,16 +75,23 @@ function testFiles() {
 
 const nodeTest = (files) => [process.execPath, '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files];
 
+const POOL_OFF = { FTCHAOS_AGENT_POOL: 'off' };
+
+/** the lanes of phase 1 */
 function lanes() {
   const all = testFiles();
-  const missing = PURE.filter((f) => !all.includes(f));
+  const missing = [...ROBUST, ...PURE].filter((f) => !all.includes(f));
   if (missing.length) throw new Error(`scripts/test-lanes.mjs names test files that do not exist: ${missing.join(', ')}`);
-  const main = all.filter((f) => !PURE.includes(f));
+  const timed = all.filter((f) => !ROBUST.includes(f) && !PURE.includes(f));
+  const apart = { FTCHAOS_RUNS_DIR: join(LOG_DIR, 'runs'), FTCHAOS_ALLURE_RESULTS: join(LOG_DIR, 'allure-results') };
   return [
-    { name: 'main', commands: [{ cmd: nodeTest(main), env: { FTCHAOS_AGENT_POOL: 'off' } }, { cmd: ['npm', 'run', '-s', 'test:features'], env: {} }] },
+    { name: 'timed', commands: [{ cmd: nodeTest(timed), env: POOL_OFF }] },
+    { name: 'robust', commands: [{ cmd: ['nice', '-n', '5', ...nodeTest(ROBUST)], env: { ...POOL_OFF, ...apart } }] },
     { name: 'pure', commands: [{ cmd: ['nice', '-n', '10', ...nodeTest(PURE)], env: {} }] },
   ];
 }
+
+const FEATURES = { name: 'features', commands: [{ cmd: ['npm', 'run', '-s', 'test:features'], env: {} }] };
 
 const children = new Set();
 
@@ -109,21 +135,26 @@ function stopAll(signal) {
   }
 }
 
+let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
-    process.stderr.write(`\ntest-lanes: ${sig}: stopping both lanes\n`);
+    stopping = true;
+    process.stderr.write(`\ntest-lanes: ${sig}: stopping every lane\n`);
     stopAll(sig);
   });
 }
 
 const results = await Promise.all(lanes().map(runLane));
+if (results.every((r) => r.code === 0) && !stopping) results.push(await runLane(FEATURES));
+else results.push({ lane: 'features', code: 0, path: '', secs: '0', skipped: true });
 for (const r of results) {
+  if (r.skipped) continue;
   process.stdout.write(`\n===== lane ${r.lane} (${r.secs} s, exit ${r.code}) — ${r.path}\n`);
   process.stdout.write(readFileSync(r.path, 'utf8'));
 }
 const failed = results.filter((r) => r.code !== 0);
 process.stdout.write('\n===== test lanes\n');
-for (const r of results) process.stdout.write(`  ${r.lane}: ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ${r.secs} s\n`);
+for (const r of results) process.stdout.write(`  ${r.lane}: ${r.skipped ? 'not run (a lane before it failed)' : r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`}${r.skipped ? '' : ` in ${r.secs} s`}\n`);
 for (const r of failed) {
   const lines = readFileSync(r.path, 'utf8').trimEnd().split('\n');
   process.stdout.write(`\n----- the end of lane ${r.lane} (${r.path}):\n${lines.slice(-TAIL_LINES).join('\n')}\n`);

@@ -55,6 +55,9 @@ test('@flaky scenarios are retried and shown as retried; the executor names the 
     };
     delete env.NODE_OPTIONS;
     delete env.NODE_TEST_CONTEXT;
+    // its reports are the ones it checks, in its own folder (npm test's lanes point these elsewhere)
+    delete env.FTCHAOS_RUNS_DIR;
+    delete env.FTCHAOS_ALLURE_RESULTS;
     const run = await execa(process.execPath, [at('node_modules/@cucumber/cucumber/bin/cucumber.js')], {
       cwd: dir, env, extendEnv: false, reject: false, all: true, timeout: 120_000, killSignal: 'SIGINT',
     });

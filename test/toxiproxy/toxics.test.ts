@@ -26,6 +26,8 @@ import {
 
 /** No test may hang: a lost byte would otherwise stall a transfer forever. */
 const LIMIT = { timeout: 30_000 };
+/** what a busy machine may add on top of a delay (scheduling), well below a second toxic's worth */
+const SLACK_MS = 10;
 
 let res: Resources;
 let server: ToxiproxyServer;
@@ -57,7 +59,8 @@ describe('latency', LIMIT, () => {
       const rtts: number[] = [];
       for (let i = 0; i < 15; i++) rtts.push(await roundTrip(c));
       const added = median(rtts) - base;
-      assert.ok(Math.abs(added - 40) <= 2, `median added delay ${added.toFixed(2)} ms (base ${base.toFixed(2)}), want 40 ± 2`);
+      // never less than asked; a busy machine may add scheduling delay on top, not a second toxic's worth
+      assert.ok(added >= 38 && added <= 40 + SLACK_MS, `median added delay ${added.toFixed(2)} ms (base ${base.toFixed(2)}), want 40 (−2, +${SLACK_MS})`);
       assert.ok(Math.min(...rtts) >= 40 - 0.5, `never early: min ${Math.min(...rtts).toFixed(2)} ms`);
     });
   }
@@ -70,7 +73,7 @@ describe('latency', LIMIT, () => {
     for (let i = 0; i < 30; i++) rtts.push(await roundTrip(c));
     const min = Math.min(...rtts);
     assert.ok(min >= 20 - 0.5, `min ${min.toFixed(2)} ms, want >= 20`);
-    assert.ok(percentile(rtts, 90) <= 40 + 2, `p90 ${percentile(rtts, 90).toFixed(2)} ms, want <= 42`);
+    assert.ok(percentile(rtts, 90) <= 40 + SLACK_MS, `p90 ${percentile(rtts, 90).toFixed(2)} ms, want <= ${40 + SLACK_MS}`);
     assert.ok(percentile(rtts, 90) - min > 5, `jitter must spread the delays: ${rtts.map((r) => r.toFixed(1)).join(' ')}`);
   });
 
@@ -83,7 +86,8 @@ describe('latency', LIMIT, () => {
     const rtts: number[] = [];
     for (let i = 0; i < 10; i++) rtts.push(await roundTrip(c));
     const added = median(rtts) - base;
-    assert.ok(Math.abs(added - 40) <= 2, `added ${added.toFixed(2)} ms, want 40 ± 2`);
+    // 15 + 25: one direction alone would add 15 or 25
+    assert.ok(added >= 38 && added <= 40 + SLACK_MS, `added ${added.toFixed(2)} ms, want 40 (−2, +${SLACK_MS})`);
   });
 });
 

@@ -50,3 +50,6 @@ export {
   type LinearizableDetails,
   type WindowOp,
 } from './linearizable.ts';
+export { eventsOf, pairOf, pairsIn, concerns } from './scope.ts';
+export { checkStaysProtected, protectionRuns, unprotectedPeriods, type ProtectionRun } from './protection.ts';
+export { fleetFigures, pairFigures, protectedOverTime, type FleetFigures, type PairFigures } from './fleet.ts';

@@ -3,10 +3,17 @@
  * probes of every pair of a group, a shared replication network, and group checks that judge
  * each pair on its own history. Steps that name one pair ("r1-kv-3") work on a fleet's pairs too.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Given, Then, When } from '@cucumber/cucumber';
+import { CAPACITY_END, CAPACITY_STEP, capacitySweep, capacityVerdict } from '../src/check/capacity.ts';
+import { capacitySpec } from '../src/report/capacity-plot.ts';
+import { renderSvg } from '../src/report/render.ts';
+import { judge } from '../src/harness/verdicts.ts';
 import { checkCommitLatency, checkKeepsServing, checkLostWrites, checkOutage, checkSplitBrain } from '../src/check/index.ts';
 import { checkStaysProtected } from '../src/check/protection.ts';
-import { fleet, judgeFleet, limitFleetNetwork, MAX_FLEET, startFleet } from '../src/harness/fleet.ts';
+import { fleet, healFleetNetworks, judgeFleet, limitFleetNetwork, MAX_FLEET, startFleet, sweepRates } from '../src/harness/fleet.ts';
 import { checkCount, StepInputError } from '../src/harness/params.ts';
 import type { Verdict } from '../src/check/types.ts';
 import type { PairUnderTest } from '../src/harness/pair.ts';
@@ -88,4 +95,35 @@ Then('every other pair of {string} keeps serving and stays protected', async fun
     verdicts.push([p.name, checkKeepsServing(events, p.servingSubject())], [p.name, checkStaysProtected(events)]);
   }
   judgeFleet(this.rt, 'other pairs keep serving and stay protected', verdicts);
+});
+
+/** steps the shared replication network of the group down from the first rate to the second in that many geometric steps, each held that long, then heals it ("capacity step" marks) */
+When('the replication network of {string} is swept from {rate} down to {rate} in {int} steps of {duration}', { timeout: 60 * 60_000 }, async function (this: FtWorld, group: string, fromKBps: number, toKBps: number, count: number, each: number) {
+  const step = `the replication network of "${group}" is swept from ${fromKBps} KB/s down to ${toKBps} KB/s`;
+  if (!(toKBps >= 1) || !(fromKBps > toKBps)) throw new StepInputError(`${step}: rates ${fromKBps} → ${toKBps} KB/s are not allowed; allowed: a first rate above the last, the last at least 1 KB/s`);
+  checkCount(count, 'sweep steps', 2, 50);
+  if (each <= 0 || each * count > 30 * 60_000) throw new StepInputError(`${step}: ${count} steps of ${each} ms are not allowed; allowed: steps longer than 0 ms, at most 30 minutes in all`);
+  fleet(this.rt, group, step);
+  for (const rate of sweepRates(fromKBps, toKBps, count)) {
+    await limitFleetNetwork(this.rt, group, rate, step);
+    this.rt.recorder.mark(CAPACITY_STEP, { group, rateKBps: rate });
+    await delay(each);
+  }
+  this.rt.recorder.mark(CAPACITY_END, { group });
+  await healFleetNetworks(this.rt);
+});
+
+/** from the sweep: per rate, each pair's commit p99 and protection; the capacity is the lowest rate at which every pair kept p99 under the bound and its protection (plotted in capacity.svg) */
+Then('the capacity of {string} is reported for a commit latency p99 bound of {duration}', async function (this: FtWorld, group: string, boundMs: number) {
+  if (boundMs <= 0) throw new StepInputError(`the capacity of "${group}": bound ${boundMs} ms must be greater than 0 ms`);
+  const pairs = fleet(this.rt, group, `the capacity of "${group}"`).map((p) => p.name);
+  const result = capacitySweep(this.rt.recorder.events, group, pairs, { boundMs, end: this.rt.recorder.now() });
+  try {
+    const svg = await renderSvg(capacitySpec(result));
+    writeFileSync(join(this.rt.config.dir, `capacity-${group}.svg`.replace(/[^\w.-]+/g, '_')), svg);
+    this.attach(svg, { mediaType: 'image/svg+xml', fileName: `capacity-${group}.svg` });
+  } catch (err) {
+    this.attach(`capacity plot failed: ${(err as Error).stack ?? err}`, { mediaType: 'text/plain', fileName: 'capacity.error.txt' });
+  }
+  judge(this.rt, group, 'capacity', capacityVerdict(result));
 });

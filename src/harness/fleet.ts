@@ -45,9 +45,8 @@ export async function startFleet(rt: ScenarioRuntime, group: string, count: numb
   groups(rt).set(group, names);
   rt.recorder.mark('fleet', { group, pairs: names });
   const queue = [...names];
-  const started: PairUnderTest[] = [];
   const worker = async () => {
-    for (let n = queue.shift(); n !== undefined; n = queue.shift()) started.push(await rt.startPair(n, options));
+    for (let n = queue.shift(); n !== undefined; n = queue.shift()) await rt.startPair(n, options);
   };
   await Promise.all(Array.from({ length: Math.min(BOOT_CONCURRENCY, names.length) }, worker));
   return names.map((n) => rt.pair(n));
@@ -95,6 +94,11 @@ export async function limitFleetNetwork(rt: ScenarioRuntime, group: string, rate
   const faultIds = pairs.map((p): [PairUnderTest, number] => [p, p.recorder.faultStart('bandwidth', 'replication', { pair: p.name, shared: group, rateKBps, pairs: pairs.length })]);
   limits.set(group, { limit, faultIds });
   rt.recorder.mark('shared network rate', { group, rateKBps });
+}
+
+/** `count` rates from `from` down to `to`, evenly spaced on a log scale, whole KB/s */
+export function sweepRates(from: number, to: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => Math.round(from * (to / from) ** (i / (count - 1))));
 }
 
 /** remove every shared limit of the scenario and close its fault windows */

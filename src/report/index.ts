@@ -9,3 +9,4 @@ export { allureCategories, failureMessage, categoryTag, type AllureCategory } fr
 export { laneOrder } from './lanes.ts';
 export { linWindowSpec, shortOpLabel, type LinWindowPlotOptions } from './lin-window-plot.ts';
 export { fleetSpec, fleetRows, FLEET_PANEL_TITLES, type FleetPlotOptions } from './fleet-plot.ts';
+export { capacitySpec, capacityRows } from './capacity-plot.ts';

@@ -78,8 +78,9 @@ export function protectedOverTime(history: History, pairs: readonly string[]): {
   let n = 0;
   for (const c of changes) {
     n += c.d;
-    if (out.at(-1)?.time === c.time) out.at(-1)!.protected = n;
-    else out.push({ time: c.time, protected: n });
+    const time = round(c.time, 1);
+    if (out.at(-1)?.time === time) out.at(-1)!.protected = n;
+    else out.push({ time, protected: n });
   }
   return out;
 }

@@ -22,7 +22,8 @@ const MAX_LOG_BYTES = 2 * 1024 * 1024;
 export async function collectEvidence(rt: ScenarioRuntime, scenario: string, _opts: { failed: boolean }): Promise<Attachment[]> {
   const out: Attachment[] = [];
   const history = rt.recorder.events;
-  const names = [...rt.pairs.keys()];
+  // in name order (r1-kv-2 before r1-kv-10), not the order the pairs finished booting
+  const names = [...rt.pairs.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const multi = names.length > 1;
   // several pairs: the verdicts per pair, and the fleet's figures (issue 12)
   let fleet: ReturnType<typeof fleetFigures> | null = null;

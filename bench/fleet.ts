@@ -3,7 +3,7 @@
  * harness's own path: the embedded Toxiproxy, the builtin platform (agent pool), one writing
  * client and probes per pair, every event scoped to its pair.
  *
- * For each fleet size N (FTCHAOS_BENCH_FLEET_N, default 1,2,4,6,8): boot N pairs at 25 ms
+ * For each fleet size N (FTCHAOS_BENCH_FLEET_N, default 1,2,3,4,6,8): boot N pairs at 25 ms
  * epochs (two at a time), let them run WARMUP_MS, then measure WINDOW_MS:
  *   - per pair: write commit latency p99 (timeouts count), protection lost (platform reports)
  *   - memory: RSS of each pair's two host processes; of the harness process; of every other
@@ -24,7 +24,7 @@ import { closePlatforms, platformsSettled, resolvePlatform, warmPlatforms } from
 import { ScenarioRuntime } from '../src/harness/scenario.ts';
 import { connectToxiproxy } from '../src/toxiproxy/connect.ts';
 
-const SIZES = (process.env.FTCHAOS_BENCH_FLEET_N ?? '1,2,4,6,8').split(',').map(Number);
+const SIZES = (process.env.FTCHAOS_BENCH_FLEET_N ?? '1,2,3,4,6,8').split(',').map(Number);
 const WINDOW_MS = Number(process.env.FTCHAOS_BENCH_FLEET_MS ?? 8000);
 const WARMUP_MS = 1000;
 const EPOCH_MS = 25;
@@ -98,6 +98,8 @@ async function measure(n: number, tp: Awaited<ReturnType<typeof connectToxiproxy
     const t0 = performance.now();
     const pairs = await startFleet(rt, 'bench', n, { checkpointIntervalMs: EPOCH_MS }, `bench fleet of ${n}`);
     const bootMs = performance.now() - t0;
+    // the agent pool replaces the agents the pairs took: not in the window
+    await platformsSettled();
     for (const p of pairs) {
       p.startClients(1);
       p.startProbes(20);

@@ -4,7 +4,7 @@
  */
 import { Then } from '@cucumber/cucumber';
 import {
-  checkAvailability, checkKeepsServing, checkLinearizable, checkLostWrites, checkOutage, checkPromotion, checkRollback, checkSplitBrain, checkStaysFenced,
+  checkAvailability, checkKeepsServing, checkLinearizable, checkLostWrites, checkOutage, checkPromotion, checkRollback, checkSplitBrain, checkStaysFenced, concerns,
 } from '../src/check/index.ts';
 import { checkCount } from '../src/harness/params.ts';
 import { expectFailing, judge } from '../src/harness/verdicts.ts';
@@ -15,7 +15,7 @@ const SETTLE_TIMEOUT = 60_000;
 
 async function settled(world: FtWorld, name: string) {
   await world.rt.settle(name);
-  return world.rt.recorder.events;
+  return world.rt.eventsOf(name);
 }
 
 /** the host that was backup at the last crash/hang serves (its first successful op after the fault) within that time of the fault */
@@ -24,10 +24,10 @@ Then('the backup of {string} becomes primary within {duration}', { timeout: 60_0
   const fault = pair.lastProcessFault();
   // wait for the evidence (generously: the verdict, not this wait, judges the time)
   await this.rt.recorder.waitForEvent(
-    (e) => e.kind === 'op' && e.type === 'ok' && e.host === fault.other && e.time > fault.time,
+    (e) => e.kind === 'op' && e.type === 'ok' && e.host === fault.other && e.time > fault.time && concerns(e, name),
     Math.max(10_000, limitMs * 5),
   );
-  judge(this.rt, name, 'promotion', checkPromotion(this.rt.recorder.events, { host: fault.other, since: fault.time, limitMs }));
+  judge(this.rt, name, 'promotion', checkPromotion(this.rt.eventsOf(name), { host: fault.other, since: fault.time, limitMs }));
 });
 
 /** a backup holds a current checkpoint again within that time of this step */
@@ -43,7 +43,7 @@ Then('the pair {string} is reported unprotected within {duration}', { timeout: 1
 /** no failover after the last host fault (with none: ever): no other host became primary and the host is primary at the end (brief self-fences are reported) */
 Then('the primary of {string} keeps serving', async function (this: FtWorld, name: string) {
   const { host, since } = this.pair(name).servingSubject();
-  judge(this.rt, name, 'keeps serving', checkKeepsServing(this.rt.recorder.events, { host, since }));
+  judge(this.rt, name, 'keeps serving', checkKeepsServing(this.rt.eventsOf(name), { host, since }));
 });
 
 /** after healing and final reads: every key whose write was acknowledged holds that value (Jepsen set checker) */

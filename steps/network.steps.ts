@@ -10,6 +10,7 @@ import { faultSchedule, parseFaultKinds } from '../src/faults/schedule.ts';
 import { checkCount, StepInputError } from '../src/harness/params.ts';
 import { RESET_MARGIN_MS, runFaultSchedule } from '../src/harness/random-faults.ts';
 import { judge } from '../src/harness/verdicts.ts';
+import { healFleetNetworks } from '../src/harness/fleet.ts';
 import type { FtWorld } from './support/world.ts';
 
 const LONG = 10 * 60_000;
@@ -150,9 +151,10 @@ When('the replication link of {string} flaps every {duration} for {duration}', {
   });
 });
 
-/** removes every toxic of every pair of the scenario and re-enables their proxies */
+/** removes every toxic of every pair of the scenario (and every shared network limit) and re-enables their proxies */
 When('the network heals', async function (this: FtWorld) {
   for (const p of this.rt.pairs.values()) await p.linkFaults.healAll();
+  await healFleetNetworks(this.rt);
   this.rt.recorder.mark('network healed');
 });
 
@@ -169,27 +171,27 @@ When('random faults {faultKinds} hit {string} every {duration} for {duration}', 
 /** the p99 of acknowledged write latency (invoke to ok) is below that */
 Then('the commit latency of {string} stays below {duration} at the 99th percentile', async function (this: FtWorld, name: string, limitMs: number) {
   this.pair(name);
-  judge(this.rt, name, 'commit latency', checkCommitLatency(this.rt.recorder.events, { limitMs, percentile: 0.99 }));
+  judge(this.rt, name, 'commit latency', checkCommitLatency(this.rt.eventsOf(name), { limitMs, percentile: 0.99 }));
 });
 
 /** median write latency during latency faults minus without faults is that much, ± half of it (or ± two epochs, whichever is more) */
 Then('the commit latency of {string} grows by about {duration} while the latency lasts', { timeout: 60_000 }, async function (this: FtWorld, name: string, expectedMs: number) {
   const epoch = this.pair(name).options.checkpointIntervalMs ?? 25;
   await this.rt.settle(name);
-  judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.recorder.events, { fault: 'latency', expectedMs, toleranceMs: Math.max(expectedMs / 2, 2 * epoch) }));
+  judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.eventsOf(name), { fault: 'latency', expectedMs, toleranceMs: Math.max(expectedMs / 2, 2 * epoch) }));
 });
 
 /** median write latency during bandwidth limits is higher than without faults (checkpoints back up) */
 Then('the commit latency of {string} grows while the bandwidth is limited', { timeout: 60_000 }, async function (this: FtWorld, name: string) {
   this.pair(name);
   await this.rt.settle(name);
-  judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.recorder.events, { fault: 'bandwidth' }));
+  judge(this.rt, name, 'commit latency growth', checkCommitGrowth(this.rt.eventsOf(name), { fault: 'bandwidth' }));
 });
 
 /** the replication throughput over time (from the platform's figures, plotted in network.svg): mean and peak KB/s; fails when no checkpoint bytes flowed */
 Then('the replication bandwidth of {string} is reported', async function (this: FtWorld, name: string) {
   this.pair(name);
-  const [bw] = replicationBandwidth(this.rt.recorder.events, { pair: name });
+  const [bw] = replicationBandwidth(this.rt.eventsOf(name), { pair: name });
   const ok = !!bw && bw.bytes > 0 && bw.meanKBps !== null;
   judge(this.rt, name, 'replication bandwidth', {
     checker: 'replication-bandwidth', ok, ...(ok ? {} : { category: 'Harness error' as const }),

@@ -12,6 +12,7 @@ import './pair.steps.ts';
 import './register.steps.ts';
 import './faults.steps.ts';
 import './network.steps.ts';
+import './fleet.steps.ts';
 import './checks.steps.ts';
 
 setWorldConstructor(FtWorld);

@@ -50,3 +50,7 @@ export {
   type LinearizableDetails,
   type WindowOp,
 } from './linearizable.ts';
+export { eventsOf, pairOf, pairsIn, concerns } from './scope.ts';
+export { checkStaysProtected, protectionRuns, unprotectedPeriods, type ProtectionRun } from './protection.ts';
+export { fleetFigures, pairFigures, protectedOverTime, type FleetFigures, type PairFigures } from './fleet.ts';
+export { capacitySweep, capacitySteps, capacityVerdict, CAPACITY_STEP, CAPACITY_END, type CapacityResult, type CapacityStep, type CapacityPair } from './capacity.ts';

@@ -17,6 +17,7 @@ import { createPairLinks, type PairLinks } from './links.ts';
 import { NetworkFaults } from '../faults/network.ts';
 import { LinkFaults } from './link-faults.ts';
 import { StepInputError } from './params.ts';
+import { concerns } from '../check/scope.ts';
 
 export interface PlatformConfig {
   pair: string;
@@ -189,7 +190,7 @@ export class PairUnderTest {
       const s = this.status();
       const since = this.ctx.recorder.now() - settleMs;
       const changes = this.ctx.recorder.events
-        .filter((e) => e.kind === 'role' && e.time >= since)
+        .filter((e) => e.kind === 'role' && e.time >= since && concerns(e, this.name))
         .map((e) => (e.kind === 'role' ? `${e.host} ${e.role} at ${Math.round(e.time)} ms` : ''));
       const hosts = (['a', 'b'] as const).map((h) => `${h}=${s.hosts[h].role}${s.hosts[h].hung ? ' (hung)' : ''}`).join(', ');
       throw new Error(
@@ -404,7 +405,7 @@ export class PairUnderTest {
   servingSubject(): { host: HostName; since: number } {
     const f = this.processFaults.at(-1);
     if (f) return { host: f.role === 'primary' ? f.host : f.other, since: f.time };
-    const first = this.ctx.recorder.events.find((e) => e.kind === 'role' && e.role === 'primary');
+    const first = this.ctx.recorder.events.find((e) => e.kind === 'role' && e.role === 'primary' && concerns(e, this.name));
     const host = (first?.kind === 'role' ? first.host : this.status().primary) as HostName | null;
     if (!host) throw new StepInputError(`pair "${this.name}" has had no primary yet, so none can keep serving`);
     return { host, since: 0 };
@@ -425,7 +426,7 @@ export class PairUnderTest {
     const names = new Set(this.clients.map((c) => c.name));
     const keys = new Set<string>();
     for (const e of this.ctx.recorder.events) {
-      if (e.kind === 'op' && e.f === 'write' && e.type === 'invoke' && e.key && names.has(e.process)) keys.add(e.key);
+      if (e.kind === 'op' && e.f === 'write' && e.type === 'invoke' && e.key && names.has(e.process) && concerns(e, this.name)) keys.add(e.key);
     }
     return [...keys];
   }

@@ -13,6 +13,8 @@ import { registerCleanup } from './reaper.ts';
 import { LoopMonitor } from '../platform/loop-monitor.ts';
 import { checkNoUnplannedFailover } from '../check/unplanned.ts';
 import type { Verdict } from '../check/types.ts';
+import { eventsOf } from '../check/scope.ts';
+import type { HistoryEvent } from '../workload/history.ts';
 
 export interface ScenarioConfig {
   /** folder for this scenario's evidence (history, logs) */
@@ -65,15 +67,22 @@ export class ScenarioRuntime {
   async startPair(name: string, options: Partial<PlatformOptions>): Promise<PairUnderTest> {
     if (this.pairs.has(name)) throw new StepInputError(`pair "${name}" already exists in this scenario`);
     const pair = await PairUnderTest.start(name, options, {
-      recorder: this.recorder,
+      // every event of the pair carries its name (src/check/scope.ts)
+      recorder: this.recorder.scoped(name),
       toxiproxy: this.config.toxiproxy,
       logDir: join(this.logDir, name),
       platformFactory: this.config.platformFactory,
       seed: this.config.seed,
     });
     this.pairs.set(name, pair);
-    this.recorder.mark('pair protected', { pair: name, options });
+    pair.recorder.mark('pair protected', { pair: name, options });
     return pair;
+  }
+
+  /** the history a checker of pair `name` reads: its own events and the scenario-wide ones */
+  eventsOf(name: string): HistoryEvent[] {
+    this.pair(name);
+    return eventsOf(this.recorder.events, name);
   }
 
   /** seeds used by steps (e.g. random faults), for the report's environment and replay */
@@ -103,22 +112,22 @@ export class ScenarioRuntime {
     if (!done) {
       done = (async () => {
         await pair.linkFaults.healAll();
-        this.recorder.mark('healed', { pair: name });
+        pair.recorder.mark('healed', { pair: name });
         const anyAlive = (st = pair.status()) => st.hosts.a.alive || st.hosts.b.alive;
         if (anyAlive()) {
           await pair.platform.waitFor((s) => s.primary !== null || !anyAlive(s), 5000, 'a serving primary').catch(() => {
-            this.recorder.mark('no primary before final reads', { pair: name });
+            pair.recorder.mark('no primary before final reads', { pair: name });
           });
         }
         await pair.stopWorkload();
         if (!anyAlive()) {
           // nothing can answer: no final read is possible, and the checkers will say so
-          this.recorder.mark('final reads impossible: no host is running', { pair: name });
+          pair.recorder.mark('final reads impossible: no host is running', { pair: name });
           return;
         }
-        this.recorder.mark('final reads', { pair: name });
+        pair.recorder.mark('final reads', { pair: name });
         const r = await pair.finalReads(10_000);
-        this.recorder.mark('final reads done', { pair: name, host: r.host, read: r.read, unread: r.unread.length });
+        pair.recorder.mark('final reads done', { pair: name, host: r.host, read: r.read, unread: r.unread.length });
       })();
       this.settled.set(name, done);
     }
@@ -132,10 +141,23 @@ export class ScenarioRuntime {
    */
   judgeRoleStability(expected = false): Verdict | null {
     if (this.pairs.size === 0) return null;
-    const v = checkNoUnplannedFailover(this.recorder.events);
-    const recorded: Verdict = v.ok || !expected ? v : { ...v, ok: true, category: undefined, summary: `as the scenario expects (@unplanned-failover-expected): ${v.summary}` };
-    for (const name of this.pairs.keys()) this.addVerdict({ pair: name, step: 'after the scenario: no unplanned failover', verdict: recorded });
-    return recorded;
+    let first: Verdict | null = null;
+    // each pair on its own history: a fault of one pair explains none of another's role changes
+    for (const name of this.pairs.keys()) {
+      const v = checkNoUnplannedFailover(this.eventsOf(name));
+      const recorded: Verdict = v.ok || !expected ? v : { ...v, ok: true, category: undefined, summary: `as the scenario expects (@unplanned-failover-expected): ${v.summary}` };
+      const named: Verdict = this.pairs.size > 1 && !recorded.ok ? { ...recorded, summary: `pair "${name}": ${recorded.summary}` } : recorded;
+      this.addVerdict({ pair: name, step: 'after the scenario: no unplanned failover', verdict: named });
+      if (!first || (first.ok && !named.ok)) first = named;
+    }
+    return first;
+  }
+
+  private readonly teardownFirst: (() => Promise<void>)[] = [];
+
+  /** run `fn` at teardown before the pairs go (e.g. remove a limit that spans several pairs) */
+  beforeTeardown(fn: () => Promise<void>): void {
+    this.teardownFirst.push(fn);
   }
 
   async teardown(): Promise<void> {
@@ -143,6 +165,7 @@ export class ScenarioRuntime {
     this.closed = true;
     this.loop.stop();
     const errors: unknown[] = [];
+    for (const fn of this.teardownFirst) await fn().catch((err) => errors.push(err));
     for (const p of this.pairs.values()) {
       try {
         await p.teardown();

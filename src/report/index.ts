@@ -8,3 +8,5 @@ export { formatVerdictTable, type VerdictTableOptions, type VerdictRow } from '.
 export { allureCategories, failureMessage, categoryTag, type AllureCategory } from './categories.ts';
 export { laneOrder } from './lanes.ts';
 export { linWindowSpec, shortOpLabel, type LinWindowPlotOptions } from './lin-window-plot.ts';
+export { fleetSpec, fleetRows, FLEET_PANEL_TITLES, type FleetPlotOptions } from './fleet-plot.ts';
+export { capacitySpec, capacityRows } from './capacity-plot.ts';

@@ -36,6 +36,8 @@ export interface OpEvent {
   host?: string;
   /** fail/info: why */
   error?: string;
+  /** the pair under test it belongs to (absent: scenario-wide, or a history from before pairs were named) */
+  pair?: string;
   time: number;
 }
 
@@ -49,6 +51,8 @@ export interface FaultEvent {
   /** pairs start and end of one fault window */
   id: number;
   detail?: Record<string, unknown>;
+  /** the pair it hits (absent: scenario-wide, e.g. a shared network limit) */
+  pair?: string;
   time: number;
 }
 
@@ -57,6 +61,7 @@ export interface RoleEvent {
   host: string;
   role: string;
   epoch?: number;
+  pair?: string;
   time: number;
 }
 
@@ -65,6 +70,7 @@ export interface MarkEvent {
   kind: 'mark';
   label: string;
   detail?: Record<string, unknown>;
+  pair?: string;
   time: number;
 }
 

@@ -40,8 +40,13 @@ Before({ timeout: 30_000 }, async function (this: FtWorld, { pickle }) {
     seed,
   });
   // each verdict lands under the Then-step that made it, as well as in the After summary
+  const rt = this.runtime;
+  // with several pairs, each verdict's file names its pair
   this.runtime.onVerdict = (v) =>
-    this.attach(JSON.stringify(v.verdict, null, 2), { mediaType: 'application/json', fileName: `verdict-${v.verdict.checker}.json` });
+    this.attach(JSON.stringify(v.verdict, null, 2), {
+      mediaType: 'application/json',
+      fileName: rt.pairs.size > 1 ? `verdict-${v.pair}-${v.verdict.checker}.json` : `verdict-${v.verdict.checker}.json`,
+    });
 });
 
 After({ timeout: 60_000 }, async function (this: FtWorld, { result, pickle }) {

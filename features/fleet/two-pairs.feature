@@ -15,4 +15,4 @@ Feature: Two pairs in one scenario
     Then every other pair of "duo" keeps serving and stays protected
     And every pair of "duo" loses no acknowledged write
     And no pair of "duo" is served by two primaries at once
-    And the outage of every pair of "duo" lasts at most 500 ms
+    And the outage of every pair of "duo" lasts at most 1000 ms

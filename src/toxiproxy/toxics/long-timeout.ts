@@ -21,6 +21,12 @@ export function setLongTimeout(fn: () => void, ms: number, maxHop = MAX_TIMER_MS
   };
   const hop = (): void => arm(due - performance.now());
   const fire = (): void => {
+    // a timer may fire up to a millisecond early (whole-ms delays, the loop's cached clock)
+    const left = due - performance.now();
+    if (left > 0) {
+      handle = setTimeout(fire, Math.ceil(left));
+      return;
+    }
     handle = null;
     fn();
   };

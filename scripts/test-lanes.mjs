@@ -8,10 +8,10 @@
 //       two such lanes shared the 2 cores). Their cucumber runs use no agent pool
 //       (FTCHAOS_AGENT_POOL=off): a pool is refilled after each scenario, which a run of one or
 //       two scenarios pays for and never uses (the pool has its own test and serves the suite).
-//     - pure (nice 10): the files named in PURE, which start nothing.
+//     - pure (nice 10): the files named in PURE, which start no VM and no busy server.
 //  2. once both passed: the default feature suite (test:features) alone, with its pool.
 //
-// The files named in EXTENDED are left out: end-to-end tests whose ground the default features
+// The files named in EXTENDED are left out: end-to-end tests whose parts the default features
 // and the other tests already cover, too slow for a 15-minute CI budget on 2 cores. They run
 // with `npm run test:extended` (and `npm run test:unit` runs every file).
 //
@@ -30,6 +30,13 @@ export const EXTENDED = [
   // the @smoke feature through the Python driver; driver-check on real hosts drives the same
   // driver through every call, and own-links / liar run cucumber through command: drivers
   'test/driver/smoke.test.ts',
+  // end to end through npm pack + install + init (a QA repository), through two real shards and
+  // a merge, and the Python driver through driver-check: minutes of installs and cold starts; the
+  // parts they join are each tested in the suite (init, shard planning and merging, the driver
+  // protocol against broken drivers, cucumber through command: drivers)
+  'test/cli/qa-repo.test.ts',
+  'test/cli/shard.test.ts',
+  'test/driver/driver-check-real.test.ts',
 ];
 
 /** test files that start no process, server or scenario: safe to run beside the main lane */
@@ -54,6 +61,8 @@ export const PURE = [
   'test/workload/recorder.test.ts',
   'test/workload/paced-loop.test.ts',
   'test/toxiproxy/units.test.ts',
+  // broken drivers: small Python processes answering wrong, waiting on timeouts; no VM
+  'test/driver/driver-check.test.ts',
   'test/editor/language-service.test.ts',
   'test/scripts/step-catalog.test.ts',
 ];

@@ -8,8 +8,9 @@
  * ±10 %). Each figure is bytes read by the receivers in the window.
  */
 import { once } from 'node:events';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { startToxiproxyServer } from '../src/toxiproxy/server.ts';
+import { flood } from '../test/support/flood.ts';
 
 const RATE = 2000; // KB/s
 const STREAMS = 4;
@@ -25,21 +26,6 @@ async function post(url: string, path: string, body: unknown): Promise<any> {
   const json = await res.json();
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
   return json;
-}
-
-/** Write 64 KB chunks whenever the socket takes them; returns stop(). */
-function flood(s: Socket): () => void {
-  const chunk = Buffer.alloc(64 << 10, 0x63);
-  let stopped = false;
-  const pump = () => {
-    while (!stopped && s.write(chunk));
-  };
-  s.on('drain', pump);
-  pump();
-  return () => {
-    stopped = true;
-    s.destroy();
-  };
 }
 
 async function main(): Promise<void> {
@@ -75,12 +61,14 @@ async function main(): Promise<void> {
   /** Bytes each receiver got in `ms` after a warm-up, with the given streams busy. */
   const run = async (ports: number[], ms: number): Promise<number[]> => {
     counts = [];
-    const stops = (await Promise.all(ports.map(dial))).map(flood);
+    const sockets = await Promise.all(ports.map(dial));
+    const stops = sockets.map((s) => flood(s));
     await sleep(WARMUP_MS);
     const before = [...counts];
     await sleep(ms);
     const got = counts.map((c, i) => c - (before[i] ?? 0));
     stops.forEach((stop) => stop());
+    sockets.forEach((s) => s.destroy());
     await sleep(100);
     return got;
   };

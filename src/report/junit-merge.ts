@@ -60,13 +60,8 @@ function readElement(xml: string, start: number): Element {
   let depth = 1;
   let i = tagEnd + 1;
   while (i < xml.length) {
-    const lt = xml.indexOf('<', i);
+    const lt = nextTag(xml, i);
     if (lt === -1) break;
-    const special = skipSpecial(xml, lt);
-    if (special !== -1) {
-      i = special;
-      continue;
-    }
     const close = findTagEnd(xml, lt);
     const tag = xml.slice(lt + 1, close);
     if (tag.startsWith('/')) {
@@ -91,16 +86,23 @@ function findTagEnd(xml: string, lt: number): number {
   throw new JunitMergeError(`unterminated tag at offset ${lt}`);
 }
 
-/** the root element, after the XML declaration and comments */
-function readRoot(xml: string): Element {
-  let i = 0;
+/** the offset of the next tag at or after `from`, past CDATA, comments and declarations; -1 when none */
+function nextTag(xml: string, from: number): number {
+  let i = from;
   for (;;) {
     const lt = xml.indexOf('<', i);
-    if (lt === -1) throw new JunitMergeError('no root element');
+    if (lt === -1) return -1;
     const special = skipSpecial(xml, lt);
-    if (special === -1) return readElement(xml, lt);
+    if (special === -1) return lt;
     i = special;
   }
+}
+
+/** the root element, after the XML declaration and comments */
+function readRoot(xml: string): Element {
+  const lt = nextTag(xml, 0);
+  if (lt === -1) throw new JunitMergeError('no root element');
+  return readElement(xml, lt);
 }
 
 /** the <testsuite> elements of one JUnit file */
@@ -112,13 +114,8 @@ export function readSuites(xml: string): JunitSuite[] {
   let i = 0;
   const body = root.body;
   while (i < body.length) {
-    const lt = body.indexOf('<', i);
+    const lt = nextTag(body, i);
     if (lt === -1) break;
-    const special = skipSpecial(body, lt);
-    if (special !== -1) {
-      i = special;
-      continue;
-    }
     const el = readElement(body, lt);
     if (el.name === 'testsuite') suites.push({ attrs: el.attrs, body: el.body });
     i = el.end;

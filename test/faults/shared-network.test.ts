@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { Toxiproxy } from 'toxiproxy-node-client';
@@ -15,6 +14,7 @@ import { limitSharedNetwork } from '../../src/faults/shared-network.ts';
 import { connectToxiproxy } from '../../src/toxiproxy/connect.ts';
 import type { ToxiproxyServer } from '../../src/toxiproxy/server.ts';
 import { addProxy, api, assertNoOpenSockets, Resources } from '../toxiproxy/helpers.ts';
+import { flood } from '../support/flood.ts';
 
 const LIMIT = { timeout: 30_000 };
 
@@ -32,21 +32,6 @@ afterEach(async () => {
 });
 
 const toxicsOf = async (proxy: string) => (await api(server, 'GET', `/proxies/${proxy}/toxics`)).json as any[];
-
-/** Write 64 KB chunks as fast as `s` takes them until stop(). */
-function flood(s: Socket): () => void {
-  const chunk = Buffer.alloc(64 << 10, 0x62);
-  let stopped = false;
-  const pump = () => {
-    while (!stopped && s.write(chunk));
-  };
-  s.on('drain', pump);
-  pump();
-  return () => {
-    stopped = true;
-    s.off('drain', pump);
-  };
-}
 
 describe('limitSharedNetwork', LIMIT, () => {
   test('the replication proxies of two pairs share one budget; setRate re-rates all; heal removes every toxic', async (t) => {
@@ -75,7 +60,7 @@ describe('limitSharedNetwork', LIMIT, () => {
 
     // two pairs' checkpoint streams at once: together no more than the rack's rate
     const clients = [await res.client(ports[1]), await res.client(ports[3])];
-    const stops = clients.map(flood);
+    const stops = clients.map((c) => flood(c));
     while (first === 0) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 300));
     const from = { at: performance.now(), bytes: received };

@@ -9,7 +9,7 @@ Feature: Self-test: random faults against a platform without output commit
       | checkpoint interval | 400 ms |
       | output commit       | off    |
       | failover timeout    | 150 ms |
-    And 8 clients write to "kv" continuously
+    And 32 clients write to "kv" continuously
     And availability of "kv" is probed every 10 ms
     When random faults (crash, hang) hit "kv" every 1500 ms for 9 seconds with seed 7
     Then no acknowledged write to "kv" is lost

@@ -27,6 +27,13 @@ Given('{int} client(s) write(s) to {string} continuously', async function (this:
   this.pair(name).startClients(count);
 });
 
+/** the same clients, each waiting that long for a reply before it counts the op indeterminate and moves on (default 1 second) */
+Given('{int} client(s) write(s) to {string} continuously, waiting up to {duration} for each reply', async function (this: FtWorld, count: number, name: string, ms: number) {
+  checkCount(count, 'client count', 1, 64);
+  if (ms < 100 || ms > 60_000) throw new StepInputError(`reply wait ${ms} ms is out of range; allowed: 100 ms to 60 seconds`);
+  this.pair(name).startClients(count, { timeoutMs: ms });
+});
+
 /** pings every host of the pair directly at that interval: the evidence for outage, availability and split brain */
 Given('availability of {string} is probed every {duration}', async function (this: FtWorld, name: string, ms: number) {
   if (ms <= 0 || ms > 10_000) throw new StepInputError(`probe interval ${ms} ms is out of range; allowed: more than 0 ms, at most 10 seconds`);

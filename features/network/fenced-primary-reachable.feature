@@ -23,17 +23,19 @@ Feature: A fenced primary its clients can still reach
   # The same cut, healed while the clients still wait: the writes the primary took after the
   # backup was cut off were never replicated, so their replies are held. Once the healed witness
   # tells it another host holds the lease, the deposed primary must drop them; sent, they would
-  # acknowledge writes the new primary never had.
+  # acknowledge writes the new primary never had. The heal must come after the backup took
+  # over (about the lease ttl, 500 ms, after the witness cut) and while the clients still wait:
+  # they wait up to 3 seconds, the cut lasts 1.5 seconds.
   Scenario: A primary deposed while its clients wait drops the replies it held
     Given a protected pair "kv" with:
       | checkpoint interval | 25 ms  |
       | failover timeout    | 100 ms |
-    And 8 clients write to "kv" continuously
+    And 8 clients write to "kv" continuously, waiting up to 3 seconds for each reply
     And availability of "kv" is probed every 10 ms
     When 1 second passes
     And the witness of "kv" is partitioned from the primary
     And the replication link of "kv" is partitioned
-    And 900 ms pass
+    And 1500 ms pass
     And the network heals
     And 1 second passes
     Then no acknowledged write to "kv" is lost

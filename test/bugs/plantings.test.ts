@@ -106,8 +106,18 @@ test('takeover-without-lease: with the witness stopped, the backup of a hung pri
 });
 
 test('renewals-while-hung: a primary stopped for 2 s is not replaced (its sidecar keeps the lease)', T, async (t) => {
-  const p = await startPair(t, { plantedBug: 'renewals-while-hung', failoverTimeoutMs: 150 } as never);
-  await sleep(1000); // the sidecar has started and renews
+  let renewing = () => {};
+  const sidecarRenews = new Promise<void>((resolve) => (renewing = resolve));
+  const p = await startPair(t, { plantedBug: 'renewals-while-hung', failoverTimeoutMs: 150 } as never, {
+    listen: (e) => {
+      if (e.type === 'log' && e.host === 'a' && /lease sidecar is renewing/.test(e.line)) renewing();
+    },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    sidecarRenews,
+    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('host a never said its lease sidecar renews (10 s)')), 10_000))),
+  ]).finally(() => clearTimeout(timer));
   const roles: string[] = [];
   p.on((e) => {
     if (e.type === 'role') roles.push(`${e.host}:${e.role}`);

@@ -8,18 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { BuiltinPlatform, directLayout, type BuiltinPlatformConfig } from '../../src/platform/builtin/index.ts';
-import type { PairLayout, PlatformOptions } from '../../src/platform/types.ts';
+import type { PairLayout, PlatformEvent, PlatformOptions } from '../../src/platform/types.ts';
 import { awaitGone } from './support.ts';
 
 
 export async function startPair(
   t: TestContext,
   options: Partial<PlatformOptions> = {},
-  extra: { layout?: PairLayout } & Partial<BuiltinPlatformConfig> = {},
+  extra: { layout?: PairLayout; listen?: (e: PlatformEvent) => void } & Partial<BuiltinPlatformConfig> = {},
 ): Promise<BuiltinPlatform> {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ftchaos-platform-'));
-  const layout = extra.layout ?? (await directLayout());
-  const p = new BuiltinPlatform({ layout, options, logDir, ...extra });
+  const { listen, ...config } = extra;
+  const layout = config.layout ?? (await directLayout());
+  const p = new BuiltinPlatform({ layout, options, logDir, ...config });
+  if (listen) p.on(listen); // before start: events of the boot are heard too
   t.after(async () => {
     await p.stop();
     const left = await awaitGone(p.allPids);

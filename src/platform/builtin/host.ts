@@ -129,7 +129,7 @@ export class Host implements HostContext {
         },
       });
       if (planted(this.opts, 'renewals-while-hung')) {
-        this.sidecar = new LeaseSidecar({ endpoint: c.links.dialWitness, host: c.name, ttlMs, renewEveryMs }, this.log);
+        this.sidecar = new LeaseSidecar({ endpoint: c.links.dialWitness, host: c.name, ttlMs, renewEveryMs }, this.log, (line) => this.note(line));
       }
     }
     emitHost({ t: 'listening' });

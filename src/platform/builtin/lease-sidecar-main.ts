@@ -13,11 +13,27 @@ const cfg = JSON.parse(process.argv[2] ?? '{}') as LeaseSidecarConfig;
 let term = 0;
 let rid = 0;
 let sock: net.Socket | null = null;
+let announced = false;
 
 function connect(): void {
   const s = net.connect({ host: cfg.endpoint.host, port: cfg.endpoint.port });
   sock = s;
-  s.on('data', () => {});
+  const replies = new LineSplitter();
+  s.on('data', (chunk: Buffer) => {
+    if (announced) return;
+    for (const line of replies.push(chunk)) {
+      try {
+        if ((JSON.parse(line) as { ok?: boolean }).ok === true) {
+          // the first renewal the witness granted: tell the host (which logs it)
+          announced = true;
+          process.stdout.write(`renewing term ${term}\n`);
+          return;
+        }
+      } catch {
+        /* not a reply */
+      }
+    }
+  });
   s.on('error', () => {});
   s.on('close', () => {
     if (sock === s) sock = null;

@@ -7,6 +7,7 @@
 import type { Endpoint } from '../types.ts';
 import { spawnTsNode, type Child } from './children.ts';
 import type { Logger } from './logger.ts';
+import { LineSplitter } from './lines.ts';
 
 const MAIN = 'src/platform/builtin/lease-sidecar-main.ts';
 
@@ -21,9 +22,13 @@ export class LeaseSidecar {
   private readonly child: Child;
   private term = 0;
 
-  constructor(cfg: LeaseSidecarConfig, log: Logger) {
+  /** `onRenewing`: once, when the witness first granted one of the sidecar's renewals */
+  constructor(cfg: LeaseSidecarConfig, log: Logger, onRenewing: (line: string) => void = () => {}) {
     this.child = spawnTsNode(MAIN, [JSON.stringify(cfg)]);
-    this.child.stdout.resume();
+    const lines = new LineSplitter();
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      for (const line of lines.push(chunk)) if (line.startsWith('renewing')) onRenewing(`planted bug renewals-while-hung: the lease sidecar is ${line}`);
+    });
     this.child.stderr.resume();
     this.child.stdin.on('error', () => {});
     log.warn('planted bug renewals-while-hung: lease sidecar started', { pid: this.child.pid });

@@ -19,7 +19,7 @@ import { StatusWaiters } from '../status-waiters.ts';
 import { validateLayout, validateOptions } from './options.ts';
 import { spawnTsNode, type Child } from './children.ts';
 import { LineSplitter } from './lines.ts';
-import { parseEvent, parseTransferNote, type HostEvent, type HostStatusReport, type WitnessEvent } from './events.ts';
+import { parseEvent, type HostEvent, type HostStatusReport, type WitnessEvent } from './events.ts';
 import type { HostConfig } from './host-config.ts';
 import type { WitnessConfig } from './witness-run.ts';
 import { derivePairStatus, type HostView } from './pair-status.ts';
@@ -415,12 +415,12 @@ export class BuiltinPlatform implements FtPlatform {
         this.changed();
         return;
       }
-      case 'log': {
+      case 'log':
         this.emit({ type: 'log', host: h.name, line: e.msg, time: e.time });
-        const transfer = parseTransferNote(e.msg);
-        if (transfer) this.emit({ type: 'transfer', host: h.name, ...transfer, time: e.time });
         return;
-      }
+      case 'transfer':
+        this.emit({ type: 'transfer', host: h.name, epoch: e.epoch, bytes: e.bytes, time: e.time });
+        return;
       case 'loop': {
         const { t: _t, ...s } = e;
         this.emit({ type: 'loop', host: h.name, ...s });

@@ -38,6 +38,8 @@ export type HostEvent =
   | { t: 'role'; role: Role; epoch: number; term?: number; time: number }
   | ({ t: 'status'; time: number } & HostStatusReport)
   | { t: 'log'; msg: string; time: number }
+  /** a full state transfer went on the wire to the backup (re-protection); in flight until protected */
+  | { t: 'transfer'; epoch: number; bytes: number; time: number }
   | ({ t: 'loop'; time: number; thread?: 'emulator' } & LoopStats)
   | { t: 'fatal'; msg: string; time: number };
 
@@ -78,15 +80,4 @@ export function parseEvent<E extends { t: string }>(line: string): E | null {
     /* not ours */
   }
   return null;
-}
-
-/**
- * The primary's note that a full state transfer went out to a backup ("full state transfer
- * to the backup (epoch 12, 16777216 bytes)", primary.ts), as the driver's 'transfer' event.
- * The note is sent as the full state goes on the wire, before the backup stored and
- * acknowledged it: from then until it is protected, the transfer is in flight.
- */
-export function parseTransferNote(msg: string): { epoch: number; bytes: number } | null {
-  const m = /^full state transfer to the backup \(epoch (\d+), (\d+) bytes\)/.exec(msg);
-  return m ? { epoch: Number(m[1]), bytes: Number(m[2]) } : null;
 }

@@ -25,4 +25,6 @@ export interface HostContext {
   fatal(msg: string): never;
   /** a one-line note for the driver's event stream (failover steps and the like) */
   note(msg: string): void;
+  /** a full state transfer of `epoch` (`bytes` long) went on the wire to the backup */
+  transferSent(epoch: number, bytes: number): void;
 }

@@ -96,6 +96,10 @@ export class Host implements HostContext {
     emitHost({ t: 'log', msg });
   }
 
+  transferSent(epoch: number, bytes: number): void {
+    emitHost({ t: 'transfer', epoch, bytes });
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {

@@ -236,6 +236,7 @@ export class PrimaryRole {
         this.noteCheckpoint(c.time, n);
         this.ctx.log.info('backup joined: full state transfer sent', { epoch: ep, bytes: n, captureMs: +c.ms.toFixed(2), waitMs: +(monoMs() - t).toFixed(2) });
         this.ctx.note(`full state transfer to the backup (epoch ${ep}, ${n} bytes)`);
+        this.ctx.transferSent(ep, n);
       },
       (err: unknown) => {
         if (!this.stopped) this.ctx.fatal(`cannot capture the full state: ${String(err)}`);

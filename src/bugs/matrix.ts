@@ -92,6 +92,7 @@ const SHORT: Record<string, string> = {
   'Not linearizable': 'NONLIN',
   'Split brain': 'SPLIT',
   'Availability below target': 'AVAIL',
+  'Protection lost': 'PROTECT',
   'Slow failover': 'SLOWFO',
   'Slow commit': 'SLOWCOMMIT',
   'Unplanned failover': 'UNPLANNED',

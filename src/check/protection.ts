@@ -56,7 +56,7 @@ export function checkStaysProtected(history: History, opts: { since?: number } =
   }
   const first = lost[0]!;
   return {
-    checker: 'stays-protected', ok: false, category: 'Availability below target', figures, details: lost,
+    checker: 'stays-protected', ok: false, category: 'Protection lost', figures, details: lost,
     summary: `lost protection ${lost.length} time${lost.length > 1 ? 's' : ''} for ${ms(totalMs)} in all, first ${at(first.from)} for ${ms(first.to - first.from)}`,
   };
 }

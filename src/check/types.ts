@@ -10,6 +10,7 @@ export type Category =
   | 'Not linearizable'
   | 'Split brain'
   | 'Availability below target'
+  | 'Protection lost'
   | 'Slow failover'
   | 'Slow commit'
   | 'Unplanned failover'
@@ -21,6 +22,7 @@ export const CATEGORIES: readonly Category[] = [
   'Not linearizable',
   'Split brain',
   'Availability below target',
+  'Protection lost',
   'Slow failover',
   'Slow commit',
   'Unplanned failover',

@@ -16,7 +16,7 @@ export async function reprotection(pair: PairUnderTest, limitMs: number): Promis
   const ok = await pair.platform.waitFor((s) => s.protected, limitMs, 'protected').then(() => true, () => false);
   const took = Math.round(performance.now() - t0);
   return {
-    checker: 're-protection', ok, ...(ok ? {} : { category: 'Slow failover' as const }),
+    checker: 're-protection', ok, ...(ok ? {} : { category: 'Protection lost' as const }),
     summary: ok ? `protected again after ${took} ms` : `not protected within ${limitMs} ms (${brief(pair)})`,
     figures: { reprotectMs: ok ? took : null, limitMs },
   };

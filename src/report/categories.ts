@@ -1,5 +1,5 @@
 /**
- * Allure categories (the content of categories.json in the results folder) for the nine
+ * Allure categories (the content of categories.json in the results folder) for the ten
  * verdict categories, and the failure message format they match: "[State loss] …".
  * Allure matches messageRegex against the whole message (Java String.matches), so each
  * regex is wrapped in (?s).* … .* to allow text and newlines around the tag.
@@ -19,6 +19,7 @@ const DESCRIPTIONS: Record<Category, string> = {
   'Not linearizable': 'Reads, writes and compare-and-sets of a shared key cannot be ordered as one copy would have done them (a stale read, a lost or resurrected write); the smallest window of ops that proves it is plotted.',
   'Split brain': 'Two hosts served as primary at the same time, or a fenced primary served.',
   'Availability below target': 'The outage was longer than allowed, or the projected availability misses the target.',
+  'Protection lost': 'The pair ran without a current backup where it should not have: it lost protection during a scenario that expects it kept, or was not protected again in time.',
   'Slow failover': 'The backup took longer than allowed to serve after the primary failed.',
   'Slow commit': 'Acknowledged writes took longer than allowed at the given percentile (output commit waits on replication).',
   'Unplanned failover': 'The platform changed roles (a takeover or a self-fence) with no fault before it: it flaps by itself, an availability defect.',

@@ -51,7 +51,7 @@ describe('fleet figures', () => {
     const h = fleet();
     const v = checkStaysProtected(h.filter((e) => e.pair === 'f-1'));
     assert.equal(v.ok, false);
-    assert.equal(v.category, 'Availability below target');
+    assert.equal(v.category, 'Protection lost');
     assert.match(v.summary, /lost protection 1 time for 1000 ms in all, first at 2000 ms/);
     assert.equal(checkStaysProtected(h.filter((e) => e.pair === 'f-2')).ok, true);
     assert.equal(checkStaysProtected([]).category, 'Harness error');

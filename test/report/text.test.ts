@@ -38,10 +38,10 @@ describe('formatVerdictTable', () => {
 describe('Allure categories', () => {
   const asJs = (re: string) => new RegExp(`^(?:${re.replace(/^\(\?s\)/, '')})$`, 's'); // Java String.matches semantics
 
-  it('has the nine verdict categories (Slow commit, Not linearizable and Unplanned failover among them), each matching its tagged failure message (also multi-line)', () => {
+  it('has the ten verdict categories (Slow commit, Not linearizable and Unplanned failover among them), each matching its tagged failure message (also multi-line)', () => {
     const cats = allureCategories().filter((c) => c.name !== 'Scenario error' && c.name !== 'Platform cannot');
     assert.deepEqual(cats.map((c) => c.name), [...CATEGORIES]);
-    assert.equal(cats.length, 9);
+    assert.equal(cats.length, 10);
     assert.ok(cats.find((c) => c.name === 'Not linearizable')?.description);
     assert.ok(cats.find((c) => c.name === 'Slow commit')?.description);
     assert.ok(cats.find((c) => c.name === 'Unplanned failover')?.description);

@@ -417,6 +417,22 @@ export class PairUnderTest {
     return f;
   }
 
+  /**
+   * Resolves true once a probe of this pair succeeds after now (some host serves), false after
+   * waitMs without one; true at once when nothing probes. The final phase waits for it so that
+   * the history does not end in the middle of an outage: an outage still open when the
+   * workload stops could only be reported as "not back", whatever its length.
+   */
+  async serviceUp(waitMs: number): Promise<boolean> {
+    if (this.probes.length === 0) return true;
+    const since = this.ctx.recorder.now();
+    const up = await this.ctx.recorder.waitForEvent(
+      (e) => e.kind === 'op' && e.type === 'ok' && e.f === 'ping' && e.process.startsWith('probe:') && e.time >= since && concerns(e, this.name),
+      waitMs,
+    );
+    return up !== null;
+  }
+
   async stopWorkload(): Promise<void> {
     await Promise.all([...this.clients, ...this.registerClients, ...this.probes].map((x) => x.stop()));
   }

@@ -104,7 +104,8 @@ export class ScenarioRuntime {
 
   /**
    * Jepsen's final phase, once per pair: heal the network, give the platform time to have a
-   * primary again, stop the workload, and read every written key from the serving host.
+   * primary again and to answer a probe, stop the workload, and read every written key from
+   * the serving host.
    */
   settle(name: string): Promise<void> {
     const pair = this.pair(name);
@@ -115,9 +116,15 @@ export class ScenarioRuntime {
         pair.recorder.mark('healed', { pair: name });
         const anyAlive = (st = pair.status()) => st.hosts.a.alive || st.hosts.b.alive;
         if (anyAlive()) {
-          await pair.platform.waitFor((s) => s.primary !== null || !anyAlive(s), 5000, 'a serving primary').catch(() => {
-            pair.recorder.mark('no primary before final reads', { pair: name });
-          });
+          const primary = await pair.platform.waitFor((s) => s.primary !== null || !anyAlive(s), 5000, 'a serving primary').then(
+            (s) => s.primary !== null,
+            () => {
+              pair.recorder.mark('no primary before final reads', { pair: name });
+              return false;
+            },
+          );
+          // the history ends with the service up, not inside an outage that is ending
+          if (primary && !(await pair.serviceUp(5000))) pair.recorder.mark('no probe answered before final reads', { pair: name });
         }
         await pair.stopWorkload();
         if (!anyAlive()) {

@@ -8,13 +8,13 @@ Feature: A fenced primary its clients can still reach
 
   Scenario: A fenced primary reachable by its clients never serves them stale reads
     Given a protected pair "kv" with checkpoints every 25 ms
-    And 6 clients read, write and compare-and-set 2 shared keys of "kv"
+    And 6 clients read, write and compare-and-set 8 shared keys of "kv"
     When 1 second passes
     And the witness of "kv" is partitioned from the primary
     And the replication link of "kv" is partitioned
     And 2 seconds pass
     And the client link to the primary of "kv" is partitioned
-    And 2 seconds pass
+    And 4 seconds pass
     And the network heals
     And 1 second passes
     Then the history of "kv" is linearizable

@@ -86,8 +86,9 @@ describe('latency', LIMIT, () => {
     const rtts: number[] = [];
     for (let i = 0; i < 10; i++) rtts.push(await roundTrip(c));
     const added = median(rtts) - base;
-    // 15 + 25: one direction alone would add 15 or 25
-    assert.ok(added >= 38 && added <= 40 + SLACK_MS, `added ${added.toFixed(2)} ms, want 40 (−2, +${SLACK_MS})`);
+    // 15 + 25: one direction alone would add 15 or 25 (below 38), a direction applied twice at
+    // least 15 + 25 + 15 = 55; a loaded machine only ever adds, so the upper bound stays below that
+    assert.ok(added >= 38 && added < 55, `added ${added.toFixed(2)} ms, want 40 (at least 38, below 55)`);
   });
 });
 
@@ -132,20 +133,21 @@ describe('slicer', LIMIT, () => {
     const data = randomBytes(3000);
     const source = await res.peer((s) => s.end(data));
     const port = await addProxy(server, 'p', source.address);
-    await addToxic(server, 'p', { type: 'slicer', attributes: { average_size: 100, size_variation: 20, delay: 4000 } });
+    await addToxic(server, 'p', { type: 'slicer', attributes: { average_size: 100, size_variation: 20, delay: 20_000 } });
     const c = await res.client(port);
     const got = await readToEnd(c);
     assert.ok(got.data.equals(data));
     const sizes = got.reads.map((r) => r.size);
-    // 3000 bytes in slices of at most 120 bytes: at least 25 slices, 4 ms apart. A read may
-    // rarely merge two slices if this process stalls; most must be single slices.
+    // 3000 bytes in slices of at most 120 bytes: at least 25 slices, 20 ms apart (4 ms apart,
+    // a busy machine merged a third of them into one read). A read may rarely merge two
+    // slices if this process stalls; most must be single slices.
     const small = sizes.filter((n) => n <= 120).length;
     assert.ok(sizes.length >= 20, `only ${sizes.length} reads: ${sizes.join(',')}`);
     assert.ok(small >= sizes.length * 0.8, `reads larger than 120 bytes: ${sizes.join(',')}`);
     const m = median(sizes);
     assert.ok(m >= 50 && m <= 120, `median slice ${m}`);
     const spread = got.reads[got.reads.length - 1].at - got.reads[0].at;
-    assert.ok(spread >= (25 - 1) * 4 * 0.9, `slices are spaced by the delay: ${spread.toFixed(0)} ms for ${sizes.length} reads`);
+    assert.ok(spread >= (25 - 1) * 20 * 0.9, `slices are spaced by the delay: ${spread.toFixed(0)} ms for ${sizes.length} reads`);
   });
 });
 

@@ -97,7 +97,7 @@ describe('bandwidth', LIMIT, () => {
   const RATE = 2000; // KB/s = 2,000,000 bytes/s
   const expectedMs = (BYTES / (RATE * 1000)) * 1000;
 
-  test('downstream: 1 MB arrives at the rate ± 10 %', async () => {
+  test('downstream: 1 MB arrives at the rate (−10 %, +50 %)', async () => {
     const data = randomBytes(BYTES);
     const source = await res.peer((s) => s.end(data));
     const port = await addProxy(server, 'p', source.address);
@@ -108,10 +108,12 @@ describe('bandwidth', LIMIT, () => {
     const ms = got.at - t0;
     assert.equal(got.how, 'end');
     assert.ok(got.data.equals(data), 'every byte, in order');
-    assert.ok(Math.abs(ms - expectedMs) <= expectedMs * 0.1, `took ${ms.toFixed(0)} ms, want ${expectedMs.toFixed(0)} ± 10 %`);
+    // never more than 10 % faster than the rate; a busy machine only slows delivery, so the
+    // upper bound (+50 %) only catches a limit applied twice, not scheduling delay
+    assert.ok(ms >= expectedMs * 0.9 && ms <= expectedMs * 1.5, `took ${ms.toFixed(0)} ms, want ${expectedMs.toFixed(0)} (−10 %, +50 %)`);
   });
 
-  test('upstream: 1 MB sent by the client reaches the server at the rate ± 10 %', async () => {
+  test('upstream: 1 MB sent by the client reaches the server at the rate (−10 %, +50 %)', async () => {
     const data = randomBytes(BYTES);
     const sink = await res.peer();
     const port = await addProxy(server, 'p', sink.address);
@@ -124,7 +126,9 @@ describe('bandwidth', LIMIT, () => {
     const got = await received;
     const ms = got.at - t0;
     assert.ok(got.data.equals(data));
-    assert.ok(Math.abs(ms - expectedMs) <= expectedMs * 0.1, `took ${ms.toFixed(0)} ms, want ${expectedMs.toFixed(0)} ± 10 %`);
+    // never more than 10 % faster than the rate; a busy machine only slows delivery, so the
+    // upper bound (+50 %) only catches a limit applied twice, not scheduling delay
+    assert.ok(ms >= expectedMs * 0.9 && ms <= expectedMs * 1.5, `took ${ms.toFixed(0)} ms, want ${expectedMs.toFixed(0)} (−10 %, +50 %)`);
   });
 });
 

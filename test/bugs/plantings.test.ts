@@ -11,6 +11,7 @@ import { applyDelta, bootVm, dropPrewarmed, type V86Vm } from '../../src/vm/inde
 import { GuestClient } from '../vm/guest-client.ts';
 import { startPair } from '../platform/pair.ts';
 import { KvConn, sleep } from '../platform/support.ts';
+import { withTimeout } from '../support/with-timeout.ts';
 import type { BuiltinPlatform } from '../../src/platform/builtin/index.ts';
 
 const T = { timeout: 90_000 };
@@ -113,11 +114,7 @@ test('renewals-while-hung: a primary stopped for 2 s is not replaced (its sideca
       if (e.type === 'log' && e.host === 'a' && /lease sidecar is renewing/.test(e.line)) renewing();
     },
   });
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    sidecarRenews,
-    new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('host a never said its lease sidecar renews (10 s)')), 10_000))),
-  ]).finally(() => clearTimeout(timer));
+  await withTimeout(sidecarRenews, 10_000, 'host a never said its lease sidecar renews (10 s)');
   const roles: string[] = [];
   p.on((e) => {
     if (e.type === 'role') roles.push(`${e.host}:${e.role}`);

@@ -3,17 +3,11 @@
  * line with exactly one line, in order, so replies are matched first in, first out.
  */
 import type { Vm } from '../../src/vm/types.ts';
+import { withTimeout } from '../support/with-timeout.ts';
 
 /** a reply that has not come after this long is a failure, not a wait */
 const REPLY_TIMEOUT_MS = 10_000;
 
-function withTimeout(p: Promise<string>, what: string): Promise<string> {
-  let timer: NodeJS.Timeout;
-  const t = new Promise<string>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no reply to ${what} within ${REPLY_TIMEOUT_MS} ms`)), REPLY_TIMEOUT_MS);
-  });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
 
 export class GuestClient {
   private readonly waiters: ((line: string) => void)[] = [];
@@ -33,7 +27,7 @@ export class GuestClient {
   ask(line: string): Promise<string> {
     const p = new Promise<string>((resolve) => this.waiters.push(resolve));
     this.vm.sendLine(line);
-    return withTimeout(p, JSON.stringify(line.slice(0, 80)));
+    return withTimeout(p, REPLY_TIMEOUT_MS, `no reply to ${JSON.stringify(line.slice(0, 80))} within ${REPLY_TIMEOUT_MS} ms`);
   }
 
   /** send all lines at once (pipelined), resolve with their replies in order */
@@ -45,7 +39,7 @@ export class GuestClient {
   next(): Promise<string> {
     const early = this.unsolicited.shift();
     if (early !== undefined) return Promise.resolve(early);
-    return withTimeout(new Promise<string>((resolve) => this.waiters.push(resolve)), 'an earlier line');
+    return withTimeout(new Promise<string>((resolve) => this.waiters.push(resolve)), REPLY_TIMEOUT_MS, `no reply to an earlier line within ${REPLY_TIMEOUT_MS} ms`);
   }
 
   async stat(): Promise<{ ticks: number; keys: number; work: number }> {

@@ -37,6 +37,10 @@ export class PrimaryRole {
   private fullEpoch = -1;
   private fullAcked = false;
   private standbyRegistered = false;
+  /** the first epoch whose output is held for the backup of this session */
+  private holdFrom = -1;
+  /** registerStandby() was started for this session */
+  private registering = false;
   committedEpoch: number;
   committedCaptureTime = 0;
   private lastSentEpoch = -1;
@@ -214,6 +218,7 @@ export class PrimaryRole {
     this.linkState = 'streaming';
     this.fullAcked = false;
     this.standbyRegistered = false;
+    this.registering = false;
     this.dialFailures = 0;
     this.fullPending = true;
     const t = monoMs();
@@ -227,10 +232,12 @@ export class PrimaryRole {
         if (planted(this.ctx.opts, 'epoch-reset')) this.epoch = 0;
         const ep = this.epoch++;
         this.fullEpoch = ep;
-        // output of the epochs after the full state waits for the backup from now on; what
-        // came before it is in the full state (and the backup cannot take over before it
-        // holds it): holding it too would only stall clients while a flapping link resyncs
-        if (this.ctx.opts.outputCommit) this.gate.hold();
+        // Under witness fencing output keeps going out unheld while the backup receives and
+        // stores the full state (a transfer can take seconds on a busy or slow link): the
+        // backup is no standby yet, so it cannot take over from a checkpoint that misses it.
+        // Holding starts once the full state is acknowledged (onAck). Without a witness the
+        // backup goes live on its own as soon as it holds a checkpoint: hold from here on.
+        if (this.ctx.opts.outputCommit && !this.ctx.lease) this.gate.hold();
         const n = link.send(FrameType.FULL, epochHeader(ep, c.time), c.bytes);
         this.lastSentEpoch = ep;
         this.noteCheckpoint(c.time, n);
@@ -253,6 +260,17 @@ export class PrimaryRole {
     if (!this.fullAcked && epoch >= this.fullEpoch) {
       this.fullAcked = true;
       this.ctx.log.info('backup holds a complete checkpoint', { epoch });
+      if (this.ctx.lease) {
+        // output went out unheld until now: it is in the checkpoint of the open epoch at the
+        // latest. Hold from here on; the backup becomes standby once it holds that epoch.
+        this.holdFrom = this.epoch;
+        if (this.ctx.opts.outputCommit) this.gate.hold();
+      } else {
+        this.holdFrom = this.fullEpoch;
+      }
+    }
+    if (this.fullAcked && !this.registering && epoch >= this.holdFrom) {
+      this.registering = true;
       void this.registerStandby(link);
       this.ctx.changed();
     }
@@ -289,6 +307,7 @@ export class PrimaryRole {
     this.fullAcked = false;
     this.fullPending = false;
     this.standbyRegistered = false;
+    this.registering = false;
     if (wasStreaming) {
       this.ctx.log.warn('backup lost', { reason, committedEpoch: this.committedEpoch, held: this.gate.size });
       this.ctx.note(`backup lost (${reason}); running unprotected`);

@@ -6,7 +6,7 @@
  */
 import type { History } from '../workload/history.ts';
 import { at, ms, round } from './format.ts';
-import { isFinal, isProbe, pairOps, type Op } from './ops.ts';
+import { isFinal, isProbe, isWarmUp, pairOps, type Op } from './ops.ts';
 import { percentileSorted, sortedAsc } from './stats.ts';
 import type { Verdict } from './types.ts';
 
@@ -45,8 +45,8 @@ export function autoBucketMs(spanMs: number): number {
   return NICE_BUCKETS.find((b) => b >= want) ?? NICE_BUCKETS[NICE_BUCKETS.length - 1]!;
 }
 
-/** the client ops the figures count: neither the final reads nor the probes */
-const counted = (o: Op) => !isFinal(o.process) && !isProbe(o.process);
+/** the client ops the figures count: neither the final reads, the probes nor the warm-up */
+const counted = (o: Op) => !isFinal(o.process) && !isProbe(o.process) && !isWarmUp(o.process);
 
 /** Latency and throughput statistics of the client writes. O(n log n). */
 export function commitLatency(history: History, opts: { bucketMs?: number } = {}): LatencyStats {

@@ -177,3 +177,5 @@ export function roleEvents(history: History): RoleEvent[] {
 export const isProbe = (process: string): boolean => process.startsWith('probe:');
 export const isFinal = (process: string): boolean => process === 'final';
 export const isClient = (process: string): boolean => /^c\d+$/.test(process);
+/** the clients that warm a new pair up (src/workload/warm-up.ts) */
+export const isWarmUp = (process: string): boolean => /^warmup\d+$/.test(process);

@@ -10,6 +10,7 @@ import { FaultPhases, mixSeed, type FaultPhase } from '../faults/phase.ts';
 import { prng } from '../faults/schedule.ts';
 import type { Recorder } from '../workload/recorder.ts';
 import { KvClient } from '../workload/client.ts';
+import { warmUp } from '../workload/warm-up.ts';
 import { RegisterClient } from '../workload/register-client.ts';
 import { Probe } from '../workload/probe.ts';
 import { finalReads, type FinalReadResult } from '../workload/final-reads.ts';
@@ -153,7 +154,27 @@ export class PairUnderTest {
       throw err;
     }
     pair.startSampling();
+    try {
+      await pair.warmUp();
+    } catch (err) {
+      await pair.teardown();
+      throw err;
+    }
     return pair;
+  }
+
+  /** the client endpoints, the current primary's first (clients start there) */
+  private endpointsPrimaryFirst(): Record<string, import('../platform/types.ts').Endpoint> {
+    const primary = this.status().primary ?? 'a';
+    const order: HostName[] = primary === 'a' ? ['a', 'b'] : ['b', 'a'];
+    return Object.fromEntries(order.map((h) => [h, this.links.clientEndpoints[h]]));
+  }
+
+  /** drive the new pair to steady state before the scenario's own workload (src/workload/warm-up.ts) */
+  private async warmUp(): Promise<void> {
+    const endpoints = this.endpointsPrimaryFirst();
+    const r = await warmUp({ endpoints, recorder: this.ctx.recorder, think: (c) => this.thinkTime(c) });
+    this.ctx.recorder.mark('warm-up', { pair: this.name, ops: r.ops, ms: Math.round(r.ms), complete: r.complete });
   }
 
   private sampler: NodeJS.Timeout | null = null;
@@ -219,9 +240,7 @@ export class PairUnderTest {
   }
 
   startClients(count: number, opts: { minIntervalMs?: number; timeoutMs?: number } = {}): void {
-    const primary = this.status().primary ?? 'a';
-    const order: HostName[] = primary === 'a' ? ['a', 'b'] : ['b', 'a'];
-    const endpoints = Object.fromEntries(order.map((h) => [h, this.links.clientEndpoints[h]]));
+    const endpoints = this.endpointsPrimaryFirst();
     const base = this.clients.length;
     for (let i = 0; i < count; i++) {
       const name = `c${base + i}`;
@@ -236,9 +255,7 @@ export class PairUnderTest {
    * from its own stream of `seed` and writes values i·1e9 + 1, + 2, … (unique per key).
    */
   startRegisterClients(count: number, keys: number, seed: number, opts: { minIntervalMs?: number; timeoutMs?: number } = {}): void {
-    const primary = this.status().primary ?? 'a';
-    const order: HostName[] = primary === 'a' ? ['a', 'b'] : ['b', 'a'];
-    const endpoints = Object.fromEntries(order.map((h) => [h, this.links.clientEndpoints[h]]));
+    const endpoints = this.endpointsPrimaryFirst();
     const base = this.registerClients.length;
     this.ctx.recorder.mark('register workload', { pair: this.name, clients: count, keys, seed });
     for (let i = base; i < base + count; i++) {

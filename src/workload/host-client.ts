@@ -25,6 +25,8 @@ export interface HostClientOptions {
    * released its reply, so every request lands at the same moment of an epoch.
    */
   think?: () => number;
+  /** called after each op that ended ok (already recorded) */
+  onOk?: () => void;
 }
 
 /** how an op ended, as the history records it; `move`: try the other host next */
@@ -74,6 +76,7 @@ export abstract class HostClient {
     const done: Done = outcome.type === 'ok' ? complete(outcome) : { type: outcome.type, error: outcome.error, move: true };
     if (done.type === 'ok') {
       rec.op({ type: 'ok', ...e, ...done.fields });
+      this.base.onOk?.();
       return done;
     }
     rec.op({ type: done.type, ...e, error: done.error });

@@ -265,6 +265,8 @@ export class PrimaryRole {
         // latest. Hold from here on; the backup becomes standby once it holds that epoch.
         this.holdFrom = this.epoch;
         if (this.ctx.opts.outputCommit) this.gate.hold();
+        // event mode captures only on output: close that epoch now, quiet guest or not
+        if (this.ctx.opts.mode === 'event') this.queueCapture();
       } else {
         this.holdFrom = this.fullEpoch;
       }

@@ -19,6 +19,7 @@ import { NetworkFaults } from '../faults/network.ts';
 import { LinkFaults } from './link-faults.ts';
 import { StepInputError } from './params.ts';
 import { concerns } from '../check/scope.ts';
+import { isWarmUp } from '../check/ops.ts';
 
 export interface PlatformConfig {
   pair: string;
@@ -454,12 +455,13 @@ export class PairUnderTest {
     await Promise.all([...this.clients, ...this.registerClients, ...this.probes].map((x) => x.stop()));
   }
 
-  /** every key any client of this pair wrote (from the history) */
+  /** every key any client of this pair wrote, the warm-up's included (from the history) */
   writtenKeys(): string[] {
     const names = new Set(this.clients.map((c) => c.name));
     const keys = new Set<string>();
     for (const e of this.ctx.recorder.events) {
-      if (e.kind === 'op' && e.f === 'write' && e.type === 'invoke' && e.key && names.has(e.process) && concerns(e, this.name)) keys.add(e.key);
+      if (e.kind !== 'op' || e.f !== 'write' || e.type !== 'invoke' || !e.key) continue;
+      if ((names.has(e.process) || isWarmUp(e.process)) && concerns(e, this.name)) keys.add(e.key);
     }
     return [...keys];
   }

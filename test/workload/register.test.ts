@@ -2,7 +2,7 @@
  * The register workload end to end: the step starts register clients against a real
  * protected pair, the primary crashes, and the history holds reg ops of all three kinds
  * served by both hosts, swaps that succeeded and swaps that found another value, each invoke
- * with exactly one completion. Bad counts fail the step with a clear message.
+ * with exactly one completion; the warm-up ran before them. Bad counts fail the step with a clear message.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +60,16 @@ test('register clients on a protected pair through a primary crash; bad counts r
     assert.equal(reg.filter((o) => o.type === 'open').length, 0, 'every register op completed before the workload stopped');
     assert.deepEqual([...new Set(reg.map((o) => o.process))].sort(), ['r0', 'r1', 'r2', 'r3']);
     assert.ok(reg.every((o) => o.key === 'reg-0' || o.key === 'reg-1'), 'only the 2 shared keys');
+
+    // the new pair was warmed up first: 200 recorded ops of warmup<i> clients, all of them
+    // finished before the warm-up mark, and the scenario's clients only started after it
+    const warm = history.find((e) => e.kind === 'mark' && e.label === 'warm-up');
+    assert.ok(warm && warm.kind === 'mark', 'the warm-up is in the history');
+    assert.equal(warm.detail?.complete, true, `warm-up incomplete: ${JSON.stringify(warm.detail)}`);
+    const warmOps = pairOps(history).ops.filter((o) => /^warmup\d+$/.test(o.process));
+    assert.ok(warmOps.filter((o) => o.type === 'ok').length >= 200, 'at least 200 warm-up ops answered');
+    assert.ok(warmOps.every((o) => o.completeTime !== null && o.completeTime <= warm.time), 'a warm-up op outlived the warm-up');
+    assert.ok(reg.every((o) => o.invokeTime >= warm.time), 'a register op started during the warm-up');
 
     // the crash moved the clients: ok ops of all three kinds on both hosts
     const crashed = history.find((e) => e.kind === 'fault' && e.fault === 'crash');

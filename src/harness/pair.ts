@@ -174,7 +174,9 @@ export class PairUnderTest {
   /** drive the new pair to steady state before the scenario's own workload (src/workload/warm-up.ts) */
   private async warmUp(): Promise<void> {
     const endpoints = this.endpointsPrimaryFirst();
-    const r = await warmUp({ endpoints, recorder: this.ctx.recorder, think: (c) => this.thinkTime(c) });
+    // an op waits one epoch or so for output commit: 8 clients per 25 ms of epoch keep the pace
+    const clients = Math.min(64, 8 * Math.max(1, Math.round(this.epochMs / 25)));
+    const r = await warmUp({ endpoints, recorder: this.ctx.recorder, think: (c) => this.thinkTime(c), clients });
     this.ctx.recorder.mark('warm-up', { pair: this.name, ops: r.ops, ms: Math.round(r.ms), complete: r.complete });
   }
 

@@ -44,3 +44,22 @@ Feature: Latency and bandwidth limits on the replication link
     Then the commit latency of "kv" stays below 200 ms at the 99th percentile
     And the primary of "kv" keeps serving
     And the replication bandwidth of "kv" is reported
+
+  # A backup that comes back gets the whole state again; over a slow link that takes seconds.
+  # It is no standby until it holds that state, so the primary need not hold replies meanwhile
+  # (a platform that does stalls every client for the whole transfer: outage = transfer time).
+  Scenario: A backup resynced over a slow link does not hold the clients up
+    Given a protected pair "kv" with checkpoints every 25 ms
+    And 4 clients write to "kv" continuously
+    And availability of "kv" is probed every 10 ms
+    When 1 second passes
+    And the backup host of "kv" crashes
+    And the replication link of "kv" is limited to 32 KB/s
+    And the crashed host of "kv" restarts
+    And 2 seconds pass
+    And the network heals
+    Then the pair "kv" is protected again within 10 seconds
+    And the primary of "kv" keeps serving
+    And the outage of "kv" lasts at most 500 ms
+    And no acknowledged write to "kv" is lost
+    And no client of "kv" sees state roll back

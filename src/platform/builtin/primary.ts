@@ -136,6 +136,10 @@ export class PrimaryRole {
   private capture(): void {
     const link = this.link;
     if (this.stopped || !link || link.isClosed || this.linkState !== 'streaming' || this.fullPending) return;
+    // under a witness no output waits for the deltas of a transfer in flight: the first delta
+    // after the full state's acknowledgement carries every page written since (one delta, not
+    // one per epoch queued behind the transfer on a slow link)
+    if (this.ctx.lease && !this.fullAcked) return;
     if (this.capturing || link.backlog > MAX_BACKLOG_BYTES || this.lastSentEpoch - this.committedEpoch > MAX_INFLIGHT_EPOCHS) {
       this.skippedCaptures++;
       return;
@@ -265,8 +269,9 @@ export class PrimaryRole {
         // latest. Hold from here on; the backup becomes standby once it holds that epoch.
         this.holdFrom = this.epoch;
         if (this.ctx.opts.outputCommit) this.gate.hold();
-        // event mode captures only on output: close that epoch now, quiet guest or not
-        if (this.ctx.opts.mode === 'event') this.queueCapture();
+        // close that epoch now (event mode would capture only on output; a timer epoch may
+        // have been skipped while the transfer was in flight)
+        this.queueCapture();
       } else {
         this.holdFrom = this.fullEpoch;
       }

@@ -39,6 +39,8 @@ export interface PairContext {
   platformFactory: PlatformFactory;
   /** the scenario's seed: the phases of timed faults are drawn from it [0] */
   seed?: number;
+  /** ops the new pair answers before the scenario goes on; 0: no warm-up [200] */
+  warmUpOps?: number;
 }
 
 export type RoleName = 'primary' | 'backup';
@@ -174,9 +176,11 @@ export class PairUnderTest {
   /** drive the new pair to steady state before the scenario's own workload (src/workload/warm-up.ts) */
   private async warmUp(): Promise<void> {
     const endpoints = this.endpointsPrimaryFirst();
+    const ops = this.ctx.warmUpOps ?? 200;
+    if (ops === 0) return;
     // an op waits one epoch or so for output commit: 8 clients per 25 ms of epoch keep the pace
     const clients = Math.min(64, 8 * Math.max(1, Math.round(this.epochMs / 25)));
-    const r = await warmUp({ endpoints, recorder: this.ctx.recorder, think: (c) => this.thinkTime(c), clients });
+    const r = await warmUp({ endpoints, recorder: this.ctx.recorder, think: (c) => this.thinkTime(c), clients, ops });
     this.ctx.recorder.mark('warm-up', { pair: this.name, ops: r.ops, ms: Math.round(r.ms), complete: r.complete });
   }
 

@@ -49,6 +49,15 @@ export function parsePercent(text: string, what = 'percentage'): number {
 }
 
 /** whole count within [min, max] */
+/** world parameter warmUpOps: a whole number of ops from 0 (no warm-up) to 100000, or absent */
+export function parseWarmUpOps(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100_000) {
+    throw new StepInputError(`world parameter warmUpOps ${JSON.stringify(v)} is not allowed; allowed: a whole number of ops from 0 (no warm-up) to 100000`);
+  }
+  return v;
+}
+
 export function checkCount(n: number, what: string, min: number, max: number): number {
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new StepInputError(`${what} ${n} is out of range; allowed: a whole number from ${min} to ${max}`);

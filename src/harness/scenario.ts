@@ -22,6 +22,8 @@ export interface ScenarioConfig {
   toxiproxy: Toxiproxy;
   platformFactory: PlatformFactory;
   seed: number;
+  /** ops each new pair answers before the scenario goes on (src/workload/warm-up.ts); 0: none [200] */
+  warmUpOps?: number;
 }
 
 export interface NamedVerdict {
@@ -73,6 +75,7 @@ export class ScenarioRuntime {
       logDir: join(this.logDir, name),
       platformFactory: this.config.platformFactory,
       seed: this.config.seed,
+      ...(this.config.warmUpOps !== undefined ? { warmUpOps: this.config.warmUpOps } : {}),
     });
     this.pairs.set(name, pair);
     pair.recorder.mark('pair protected', { pair: name, options });

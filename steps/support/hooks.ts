@@ -12,6 +12,7 @@ import { platformsSettled } from '../../src/harness/platforms.ts';
 import { collectEvidence } from '../../src/harness/evidence.ts';
 import { writeAllureRunFiles } from '../../src/harness/allure-files.ts';
 import { VerdictFailure } from '../../src/harness/verdicts.ts';
+import { parseWarmUpOps } from '../../src/harness/params.ts';
 import { allureExecutor } from '../../src/report/allure-executor.ts';
 import { combineEnvironments, loadEnvironmentParts, partLabel, saveEnvironmentPart } from '../../src/report/allure-environment.ts';
 import type { FtWorld } from './world.ts';
@@ -38,6 +39,7 @@ Before({ timeout: 30_000 }, async function (this: FtWorld, { pickle }) {
       selectPlantedBug({ tags: pickle.tags.map((t) => t.name), worldParameter: this.parameters.plantedBug, env: process.env.FTCHAOS_PLANTED_BUG }),
     ),
     seed,
+    warmUpOps: parseWarmUpOps(this.parameters.warmUpOps),
   });
   // each verdict lands under the Then-step that made it, as well as in the After summary
   const rt = this.runtime;

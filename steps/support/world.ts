@@ -13,6 +13,8 @@ export interface FtWorldParameters {
   platform?: string;
   /** a planted bug of the builtin platform (src/platform/builtin/bugs.ts), for `npm run bugs` */
   plantedBug?: string;
+  /** ops a new pair answers before the scenario's workload starts; 0: no warm-up [200] */
+  warmUpOps?: number;
 }
 
 export class FtWorld extends World<FtWorldParameters> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCount, parseDuration, parsePairOptions, parsePercent, parseRateKBps, StepInputError } from '../../src/harness/params.ts';
+import { checkCount, parseDuration, parsePairOptions, parsePercent, parseRateKBps, parseWarmUpOps, StepInputError } from '../../src/harness/params.ts';
 
 test('durations in the units QA writes', () => {
   assert.equal(parseDuration('25 ms'), 25);
@@ -56,4 +56,13 @@ test('an unknown option or value lists what is allowed', () => {
   assert.throws(() => parsePairOptions([['output commit', 'maybe']]), /allowed: on or off/);
   assert.throws(() => parsePairOptions([['checkpoint interval', '0 ms']]), /must be greater than 0 ms/);
   assert.throws(() => parsePairOptions([['mode']]), /must have two cells/);
+});
+
+test('world parameter warmUpOps: absent, 0 (off) or a whole number of ops; anything else is refused', () => {
+  assert.equal(parseWarmUpOps(undefined), undefined);
+  assert.equal(parseWarmUpOps(0), 0);
+  assert.equal(parseWarmUpOps(500), 500);
+  for (const bad of [-1, 2.5, '200', 100_001, null]) {
+    assert.throws(() => parseWarmUpOps(bad), (e: Error) => e instanceof StepInputError && /warmUpOps .* is not allowed; allowed: a whole number of ops from 0 \(no warm-up\) to 100000/.test(e.message), String(bad));
+  }
 });

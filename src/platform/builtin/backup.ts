@@ -31,6 +31,8 @@ export class BackupRole {
   private nextAttemptAt = 0;
   private notStandby = false;
   private stopped = false;
+  /** the emulator thread is ready for a checkpoint: sessions are accepted from now on */
+  private prepared = false;
   private silentLogged = false;
   /** epoch of the last checkpoint/delta handed to the store (applied or still being applied) */
   private queuedEpoch = -1;
@@ -56,13 +58,21 @@ export class BackupRole {
     private readonly onFirstCheckpoint: () => void,
   ) {
     this.timer = setInterval(() => this.tick(), ctx.opts.heartbeatIntervalMs);
-    void ctx.vm.dropStore();
+    // the emulator thread prepares a spare machine first (vm-worker.ts prewarm): a session
+    // accepted meanwhile would have the primary capture its full state against that CPU load
+    void ctx.vm.dropStore().then(() => {
+      this.prepared = true;
+    });
   }
 
   /** a primary opened a replication session (the first frame, HELLO, was read by the host) */
   accept(link: ReplLink, hello: Hello): void {
     if (this.stopped) {
       refuse(link, this.ctx.cfg.name, 'starting', 'not a backup any more');
+      return;
+    }
+    if (!this.prepared) {
+      refuse(link, this.ctx.cfg.name, 'starting', 'preparing its machine');
       return;
     }
     const old = this.link;

@@ -3,7 +3,7 @@
  * probes, and the fault windows it has open. Everything it starts it also stops (`teardown`).
  */
 import type { Toxiproxy } from 'toxiproxy-node-client';
-import type { FtPlatform, HostName, LinkCut, PairLayout, PlatformAbility, PlatformOptions, PairStatus } from '../platform/types.ts';
+import type { Endpoint, FtPlatform, HostName, LinkCut, PairLayout, PlatformAbility, PlatformOptions, PairStatus } from '../platform/types.ts';
 import { ABILITY_METHOD, ABILITY_TEXT, PlatformCannotError } from '../platform/types.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FaultPhases, mixSeed, type FaultPhase } from '../faults/phase.ts';
@@ -167,7 +167,7 @@ export class PairUnderTest {
   }
 
   /** the client endpoints, the current primary's first (clients start there) */
-  private endpointsPrimaryFirst(): Record<string, import('../platform/types.ts').Endpoint> {
+  private endpointsPrimaryFirst(): Record<string, Endpoint> {
     const primary = this.status().primary ?? 'a';
     const order: HostName[] = primary === 'a' ? ['a', 'b'] : ['b', 'a'];
     return Object.fromEntries(order.map((h) => [h, this.links.clientEndpoints[h]]));
@@ -175,9 +175,9 @@ export class PairUnderTest {
 
   /** drive the new pair to steady state before the scenario's own workload (src/workload/warm-up.ts) */
   private async warmUp(): Promise<void> {
-    const endpoints = this.endpointsPrimaryFirst();
     const ops = this.ctx.warmUpOps ?? 200;
     if (ops === 0) return;
+    const endpoints = this.endpointsPrimaryFirst();
     // an op waits one epoch or so for output commit: 8 clients per 25 ms of epoch keep the pace
     const clients = Math.min(64, 8 * Math.max(1, Math.round(this.epochMs / 25)));
     const r = await warmUp({ endpoints, recorder: this.ctx.recorder, think: (c) => this.thinkTime(c), clients, ops });

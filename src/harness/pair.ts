@@ -27,7 +27,7 @@ export interface PlatformConfig {
   layout: PairLayout;
   logDir: string;
   /** where clients connect to each host (the client-link proxies) */
-  clientEndpoints: Record<HostName, import('../platform/types.ts').Endpoint>;
+  clientEndpoints: Record<HostName, Endpoint>;
 }
 export type PlatformFactory = (cfg: PlatformConfig) => FtPlatform;
 type HistoryMark = import('../workload/history.ts').MarkEvent;

@@ -40,7 +40,7 @@ export const EXTENDED = [
 export const PURE = [
   ...[
     'availability', 'commit-growth', 'failover', 'history', 'keeps-serving', 'latency', 'linearizable-evidence',
-    'linearizable', 'lost-writes', 'outage', 'register-ops', 'replication', 'rollback', 'scale', 'split-brain', 'unplanned',
+    'linearizable', 'lost-writes', 'observer', 'outage', 'register-ops', 'replication', 'rollback', 'scale', 'split-brain', 'unplanned',
   ].map((n) => `test/check/${n}.test.ts`),
   ...['allure-executor', 'fault-phase', 'lin-window-plot', 'network', 'plots', 'text'].map((n) => `test/report/${n}.test.ts`),
   'test/bugs/catalogue.test.ts',

@@ -13,7 +13,7 @@
  */
 import type { History } from '../workload/history.ts';
 import { ms, pct, round } from './format.ts';
-import { describeOutage, findOutages, outageFigures, probeEvidenceProblem, type OutageOptions } from './outage.ts';
+import { describeOutage, findOutages, outageFigures, probeEvidenceProblem, seenMs, type OutageOptions } from './outage.ts';
 import type { Verdict } from './types.ts';
 
 export const SECONDS_PER_YEAR = 31_536_000;
@@ -65,9 +65,11 @@ export function checkAvailability(history: History, opts: AvailabilityOptions): 
   }
   const windowMs = (a.windowEnd ?? 0) - (a.firstSuccess ?? 0);
   const measured = windowMs > 0 ? 1 - a.totalMs / windowMs : null;
-  const worst = a.incidents.reduce<(typeof a.incidents)[number] | null>((w, i) => (!w || i.ms > w.ms ? i : w), null);
-  const perFailureMs = worst ? worst.ms : a.maxGapMs;
-  const basis = worst ? `worst incident ${worst.label}: ${ms(worst.ms)}` : `no outage; longest probe gap ${ms(a.maxGapMs)} taken as the bound`;
+  // an incident is judged by what was seen of it: minus the harness's own stalls (observer.ts)
+  const worst = a.incidents.reduce<(typeof a.incidents)[number] | null>((w, i) => (!w || seenMs(i) > seenMs(w) ? i : w), null);
+  const perFailureMs = worst ? seenMs(worst) : a.maxGapMs;
+  const blind = worst && worst.blindMs >= 1 ? `, of ${ms(worst.ms)}: the harness itself was stalled ${ms(worst.blindMs)}, not counted` : '';
+  const basis = worst ? `worst incident ${worst.label}: ${ms(perFailureMs)}${blind}` : `no outage; longest probe gap ${ms(a.maxGapMs)} taken as the bound`;
   const projected = projectAvailability(opts.failuresPerYear, perFailureMs);
   const downtimeS = (opts.failuresPerYear * perFailureMs) / 1000;
   const figures = {

@@ -2,12 +2,15 @@
  * Commit latency and throughput: per-op latency (invoke → ok) of writes — the time until the
  * platform released the acknowledgement, i.e. output commit — overall and per time bucket,
  * plus ok client ops per second per bucket (probes and final reads are not counted).
- * Latencies are bucketed by invoke time, throughput by completion time.
+ * Latencies are bucketed by invoke time, throughput by completion time. A write's latency
+ * leaves out the time the harness itself was stalled while it waited (src/check/observer.ts):
+ * the observer's pause is not the platform's commit time.
  */
 import type { History } from '../workload/history.ts';
 import { at, ms, round } from './format.ts';
 import { isFinal, isProbe, isWarmUp, pairOps, type Op } from './ops.ts';
 import { percentileSorted, sortedAsc } from './stats.ts';
+import { blindWithin, observerStalls } from './observer.ts';
 import type { Verdict } from './types.ts';
 
 export interface LatencyBucket {
@@ -45,6 +48,12 @@ export function autoBucketMs(spanMs: number): number {
   return NICE_BUCKETS.find((b) => b >= want) ?? NICE_BUCKETS[NICE_BUCKETS.length - 1]!;
 }
 
+/** invoke → ok of an op, minus the harness's own stalls in between (observer.ts) */
+function seenLatency(history: History): (o: Op) => number {
+  const stalls = observerStalls(history);
+  return (o) => o.completeTime! - o.invokeTime - blindWithin(stalls, o.invokeTime, o.completeTime!);
+}
+
 /** the client ops the figures count: neither the final reads, the probes nor the warm-up */
 const counted = (o: Op) => !isFinal(o.process) && !isProbe(o.process) && !isWarmUp(o.process);
 
@@ -61,6 +70,7 @@ export function commitLatency(history: History, opts: { bucketMs?: number } = {}
   }
   if (done.length === 0) return { bucketMs: opts.bucketMs ?? 1000, writes: 0, p50: null, p99: null, max: null, buckets: [] };
   const bucketMs = opts.bucketMs ?? autoBucketMs(t1 - t0);
+  const latency = seenLatency(history);
   const origin = Math.floor(t0 / bucketMs) * bucketMs;
   const n = Math.floor((t1 - origin) / bucketMs) + 1;
   const lat: number[][] = Array.from({ length: n }, () => []);
@@ -75,7 +85,7 @@ export function commitLatency(history: History, opts: { bucketMs?: number } = {}
     } else if (o.type === 'info') c.info++;
     else if (o.type === 'fail') c.fail++;
     if (o.f === 'write' && o.type === 'ok') {
-      const l = o.completeTime - o.invokeTime;
+      const l = latency(o);
       all.push(l);
       lat[Math.floor((o.invokeTime - origin) / bucketMs)]!.push(l);
     }
@@ -121,7 +131,8 @@ export function checkCommitLatency(history: History, opts: CommitLatencyOptions)
   if (!(p > 0 && p <= 1)) throw new RangeError(`percentile must be a fraction in (0, 1], e.g. 0.99; got ${p}`);
   const stats = commitLatency(history, opts.bucketMs !== undefined ? { bucketMs: opts.bucketMs } : {});
   const { ops } = pairOps(history);
-  const lats = sortedAsc(ops.filter((o) => o.f === 'write' && o.type === 'ok' && counted(o)).map((o) => o.completeTime! - o.invokeTime));
+  const latency = seenLatency(history);
+  const lats = sortedAsc(ops.filter((o) => o.f === 'write' && o.type === 'ok' && counted(o)).map(latency));
   const value = percentileSorted(lats, p);
   const pName = `p${round(p * 100, 3)}`;
   // worst bucket by the same percentile
@@ -132,7 +143,7 @@ export function checkCommitLatency(history: History, opts: CommitLatencyOptions)
       if (o.f !== 'write' || o.type !== 'ok' || !counted(o)) continue;
       const b = Math.floor(o.invokeTime / stats.bucketMs) * stats.bucketMs;
       const l = byInvoke.get(b) ?? [];
-      l.push(o.completeTime! - o.invokeTime);
+      l.push(latency(o));
       byInvoke.set(b, l);
     }
     for (const [b, l] of byInvoke) {

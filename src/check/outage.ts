@@ -14,11 +14,16 @@
  * A crash usually lies just after the last success; a reply already in flight can put it
  * just before; an older fault or one starting deep inside the gap (a restart, the next
  * random fault) is farther away. Outages with no fault before their end are unattributed.
+ *
+ * The part of a gap during which the harness itself was stalled (src/check/observer.ts) is the
+ * observer's blind spot, not proof of an outage: each outage carries it (blindMs), and the
+ * verdicts judge what was seen (ms − blindMs), saying what they left out.
  */
 import type { History } from '../workload/history.ts';
 import { at, listFirst, ms, round } from './format.ts';
 import { faultLabel, faultWindows, isProbe, pairOps, type FaultWindow } from './ops.ts';
 import { median } from './stats.ts';
+import { blindWithin, observerStalls } from './observer.ts';
 import type { Verdict } from './types.ts';
 
 export interface OutageOptions {
@@ -34,10 +39,15 @@ export interface Outage {
   /** first successful probe after it, or the last probe event for an open outage */
   to: number;
   ms: number;
+  /** ms of it during which the harness itself was stalled (not counted by the verdicts) */
+  blindMs: number;
   /** the service had not come back when the history ended: ms is a lower bound */
   open: boolean;
   incident: Pick<FaultWindow, 'id' | 'fault' | 'target' | 'start'> | null;
 }
+
+/** what the verdicts judge of an outage: its length minus the observer's own stall in it */
+export const seenMs = (o: Pick<Outage, 'ms' | 'blindMs'>): number => o.ms - o.blindMs;
 
 export interface Incident {
   /** "crash a #1", or "unattributed @1234.5" */
@@ -45,6 +55,8 @@ export interface Incident {
   fault: Pick<FaultWindow, 'id' | 'fault' | 'target' | 'start'> | null;
   outages: number;
   ms: number;
+  /** ms of its outages during which the harness itself was stalled */
+  blindMs: number;
   open: boolean;
 }
 
@@ -65,6 +77,8 @@ export interface OutageAnalysis {
   incidents: Incident[];
   totalMs: number;
   maxMs: number;
+  /** the longest outage as judged (ms − blindMs) */
+  maxSeenMs: number;
   /** longest gap between consecutive successes, outage or not: the resolution of "no outage" */
   maxGapMs: number;
 }
@@ -108,20 +122,23 @@ export function findOutages(history: History, opts: OutageOptions = {}): OutageA
     return best ? pick(best) : null;
   };
 
+  const stalls = observerStalls(history);
   const outages: Outage[] = [];
   let maxGapMs = 0;
   for (let i = 1; i < successes.length; i++) {
     const gap = successes[i]! - successes[i - 1]!;
     if (gap > maxGapMs) maxGapMs = gap;
     if (gap > thresholdMs) {
-      outages.push({ from: successes[i - 1]!, to: successes[i]!, ms: gap, open: false, incident: attribute(successes[i - 1]!, successes[i]!) });
+      const from = successes[i - 1]!;
+      const to = successes[i]!;
+      outages.push({ from, to, ms: gap, blindMs: blindWithin(stalls, from, to), open: false, incident: attribute(from, to) });
     }
   }
   if (successes.length && windowEnd !== null) {
     const last = successes[successes.length - 1]!;
     const tail = windowEnd - last;
     if (tail > thresholdMs) {
-      outages.push({ from: last, to: windowEnd, ms: tail, open: true, incident: attribute(last, windowEnd) });
+      outages.push({ from: last, to: windowEnd, ms: tail, blindMs: blindWithin(stalls, last, windowEnd), open: true, incident: attribute(last, windowEnd) });
     }
   }
 
@@ -131,12 +148,13 @@ export function findOutages(history: History, opts: OutageOptions = {}): OutageA
     const label = o.incident ? faultLabel(o.incident) : `unattributed ${at(o.from)}`;
     let inc = byKey.get(label);
     if (!inc) {
-      inc = { label, fault: o.incident, outages: 0, ms: 0, open: false };
+      inc = { label, fault: o.incident, outages: 0, ms: 0, blindMs: 0, open: false };
       byKey.set(label, inc);
       incidents.push(inc);
     }
     inc.outages++;
     inc.ms += o.ms;
+    inc.blindMs += o.blindMs;
     inc.open ||= o.open;
   }
 
@@ -154,6 +172,7 @@ export function findOutages(history: History, opts: OutageOptions = {}): OutageA
     incidents,
     totalMs: outages.reduce((s, o) => s + o.ms, 0),
     maxMs: outages.reduce((m, o) => Math.max(m, o.ms), 0),
+    maxSeenMs: outages.reduce((m, o) => Math.max(m, seenMs(o)), 0),
     maxGapMs,
   };
 }
@@ -168,6 +187,8 @@ export function outageFigures(a: OutageAnalysis): Record<string, number | null> 
     outages: a.outages.length,
     totalOutageMs: round(a.totalMs, 3),
     maxOutageMs: round(a.maxMs, 3),
+    maxSeenOutageMs: round(a.maxSeenMs, 3),
+    observerStalledMs: round(a.outages.reduce((s, o) => s + o.blindMs, 0), 3),
     openOutages: a.outages.filter((o) => o.open).length,
     startupMs: a.startupMs === null ? null : round(a.startupMs, 3),
     thresholdMs: round(a.thresholdMs, 3),
@@ -189,9 +210,10 @@ export function probeEvidenceProblem(a: OutageAnalysis): string | null {
 
 export function describeOutage(o: Outage): string {
   const cause = o.incident ? `after ${faultLabel(o.incident)} ${at(o.incident.start)}` : 'with no fault before it';
+  const blind = o.blindMs >= 1 ? `; the harness itself was stalled ${ms(o.blindMs)} of it, not counted` : '';
   return o.open
-    ? `${ms(o.ms)}+ from ${round(o.from)} ms, still down when the history ends ${at(o.to)} (${cause})`
-    : `${ms(o.ms)} from ${round(o.from)} to ${round(o.to)} ms (${cause})`;
+    ? `${ms(o.ms)}+ from ${round(o.from)} ms, still down when the history ends ${at(o.to)} (${cause}${blind})`
+    : `${ms(o.ms)} from ${round(o.from)} to ${round(o.to)} ms (${cause}${blind})`;
 }
 
 /**
@@ -210,13 +232,13 @@ export function checkOutage(history: History, opts: OutageOptions & { maxOutageM
   if (open) {
     return { checker: 'outage', ok: false, category: 'Availability below target', summary: `service not back when the history ends: ${describeOutage(open)}`, figures, details: a };
   }
-  if (opts.maxOutageMs !== undefined && a.maxMs > opts.maxOutageMs) {
-    const too = a.outages.filter((o) => o.ms > opts.maxOutageMs!);
+  if (opts.maxOutageMs !== undefined && a.maxSeenMs > opts.maxOutageMs) {
+    const too = a.outages.filter((o) => seenMs(o) > opts.maxOutageMs!);
     return {
       checker: 'outage',
       ok: false,
       category: 'Availability below target',
-      summary: `outage ${ms(a.maxMs)} exceeds ${ms(opts.maxOutageMs)}: ${listFirst(too.map(describeOutage), opts.maxListed ?? 3)} (total ${ms(a.totalMs)} in ${a.outages.length} outages)`,
+      summary: `outage ${ms(a.maxSeenMs)} exceeds ${ms(opts.maxOutageMs)}: ${listFirst(too.map(describeOutage), opts.maxListed ?? 3)} (total ${ms(a.totalMs)} in ${a.outages.length} outages)`,
       figures,
       details: a,
     };
@@ -226,7 +248,7 @@ export function checkOutage(history: History, opts: OutageOptions & { maxOutageM
     checker: 'outage',
     ok: true,
     summary: a.outages.length
-      ? `${a.outages.length} outage${a.outages.length > 1 ? 's' : ''}, longest ${ms(a.maxMs)}${limit}, total ${ms(a.totalMs)}: ${list}`
+      ? `${a.outages.length} outage${a.outages.length > 1 ? 's' : ''}, longest ${ms(a.maxSeenMs)}${limit}, total ${ms(a.totalMs)}: ${list}`
       : `no outage (${resolution})`,
     figures,
     details: a,

@@ -11,6 +11,7 @@ import { PairUnderTest, type PlatformFactory } from './pair.ts';
 import { StepInputError } from './params.ts';
 import { registerCleanup } from './reaper.ts';
 import { LoopMonitor } from '../platform/loop-monitor.ts';
+import { OBSERVER_STALL_LABEL } from '../check/observer.ts';
 import { checkNoUnplannedFailover } from '../check/unplanned.ts';
 import type { Verdict } from '../check/types.ts';
 import { eventsOf } from '../check/scope.ts';
@@ -54,9 +55,10 @@ export class ScenarioRuntime {
     this.recorder.mark('scenario start', { seed: config.seed });
     this.unregister = registerCleanup(() => this.teardown());
     // the harness's own loop carries the clients, the probes and the history: its stalls
-    // are evidence too (a late probe is not the platform's outage)
+    // are evidence too (a late probe is not the platform's outage: src/check/observer.ts)
     this.loop = new LoopMonitor({
       onReport: (s) => this.recorder.mark('loop', { process: 'harness', ...s }),
+      onStall: (ms) => this.recorder.mark(OBSERVER_STALL_LABEL, { ms: Math.round(ms * 10) / 10 }),
     });
   }
 

@@ -61,9 +61,7 @@ export function childEnv(): Record<string, string> {
 export function spawnTsNode(srcRel: string, args: string[]): Child {
   install();
   const e = entry(srcRel);
-  // FTCHAOS_CHILD_NODE_ARGS: extra node flags for every platform process (e.g. "--cpu-prof")
-  const nodeArgs = (process.env.FTCHAOS_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = execa(process.execPath, [...nodeArgs, ...(e.bundle ? [e.bundle] : ['--import', 'tsx', e.source]), ...args], {
+  const child = execa(process.execPath, [...(e.bundle ? [e.bundle] : ['--import', 'tsx', e.source]), ...args], {
     cwd: REPO_ROOT,
     env: childEnv(),
     extendEnv: false,

@@ -58,6 +58,12 @@ export const PURE = [
   'test/workload/recorder.test.ts',
   'test/workload/paced-loop.test.ts',
   'test/toxiproxy/units.test.ts',
+  // embedded Toxiproxy servers without VMs and without timing bounds (hostile, fuzz, toxics,
+  // streaming and shared-bandwidth measure time and stay in the processes lane)
+  'test/toxiproxy/api.test.ts',
+  'test/toxiproxy/cli.test.ts',
+  'test/toxiproxy/connect.test.ts',
+  'test/toxiproxy/lifecycle.test.ts',
   // broken drivers: small Python processes answering wrong, waiting on timeouts; no VM
   'test/driver/driver-check.test.ts',
   'test/editor/language-service.test.ts',

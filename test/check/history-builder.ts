@@ -79,3 +79,10 @@ export class HistoryBuilder {
 }
 
 export const hist = () => new HistoryBuilder();
+
+/** a crash of a at 1000; a answers until its probe at 990, b from its probe at 1400 (probes every 10 ms, 1 ms each): one 410 ms gap, 991 → 1401 */
+export const crashProbes = () =>
+  hist()
+    .probe('a', 0, 2000, 10, (t) => (t < 1000 ? 'ok' : 'fail'))
+    .probe('b', 0, 3000, 10, (t) => (t < 1400 ? 'fail' : 'ok'))
+    .fault(1, 'crash', 'a', 1000);

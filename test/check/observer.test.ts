@@ -2,14 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blindWithin, observerStalls } from '../../src/check/observer.ts';
 import { checkAvailability, checkCommitLatency, checkOutage, findOutages } from '../../src/check/index.ts';
-import { hist } from './history-builder.ts';
+import { crashProbes, hist } from './history-builder.ts';
 
-/** a crash of a at 1000; b answers from 1400: a 410 ms gap (991 → 1401) */
-const crash = () =>
-  hist()
-    .probe('a', 0, 2000, 10, (t) => (t < 1000 ? 'ok' : 'fail'))
-    .probe('b', 0, 3000, 10, (t) => (t < 1400 ? 'fail' : 'ok'))
-    .fault(1, 'crash', 'a', 1000);
+const crash = crashProbes;
 
 describe('observer stalls (the harness\'s own)', () => {
   it('are read from "harness stall" marks (end time, length), merged when they overlap', () => {

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkOutage, findOutages } from '../../src/check/index.ts';
-import { hist } from './history-builder.ts';
+import { crashProbes, hist } from './history-builder.ts';
 
-/** a crash of a at 1000; a answers until its probe at 990, b from its probe at 1400 (probes every 10 ms, 1 ms each) */
-const crash = () =>
-  hist()
-    .probe('a', 0, 2000, 10, (t) => (t < 1000 ? 'ok' : 'fail'))
-    .probe('b', 0, 3000, 10, (t) => (t < 1400 ? 'fail' : 'ok'))
-    .fault(1, 'crash', 'a', 1000);
+const crash = crashProbes;
 
 describe('findOutages / checkOutage', () => {
   it('finds the gap between successful probes of any host and attributes it to the fault', () => {

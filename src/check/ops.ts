@@ -177,5 +177,6 @@ export function roleEvents(history: History): RoleEvent[] {
 export const isProbe = (process: string): boolean => process.startsWith('probe:');
 export const isFinal = (process: string): boolean => process === 'final';
 export const isClient = (process: string): boolean => /^c\d+$/.test(process);
-/** the clients that warm a new pair up (src/workload/warm-up.ts) */
+/** the clients that warm a new pair up (src/workload/warm-up.ts): warmup0, warmup1, … */
+export const warmUpProcess = (i: number): string => `warmup${i}`;
 export const isWarmUp = (process: string): boolean => /^warmup\d+$/.test(process);

@@ -11,8 +11,7 @@
 import type { Endpoint } from '../platform/types.ts';
 import { KvClient } from './client.ts';
 import type { Recorder } from './recorder.ts';
-
-export const WARM_UP_PREFIX = 'warmup';
+import { warmUpProcess } from '../check/ops.ts';
 
 export interface WarmUpOptions {
   endpoints: Record<string, Endpoint>;
@@ -42,7 +41,7 @@ export async function warmUp(o: WarmUpOptions): Promise<WarmUpResult> {
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
   const clients = Array.from({ length: o.clients ?? 8 }, (_, i) => {
-    const name = `${WARM_UP_PREFIX}${i}`;
+    const name = warmUpProcess(i);
     return new KvClient({
       name,
       endpoints: o.endpoints,

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCucumber } from '../support/cucumber-run.ts';
 import { checkHistory, pairOps, type Op } from '../../src/check/index.ts';
+import { isWarmUp } from '../../src/check/ops.ts';
 import type { HistoryEvent } from '../../src/workload/history.ts';
 
 /** the history.ndjson of the run's only scenario that has one with ops */
@@ -66,7 +67,7 @@ test('register clients on a protected pair through a primary crash; bad counts r
     const warm = history.find((e) => e.kind === 'mark' && e.label === 'warm-up');
     assert.ok(warm && warm.kind === 'mark', 'the warm-up is in the history');
     assert.equal(warm.detail?.complete, true, `warm-up incomplete: ${JSON.stringify(warm.detail)}`);
-    const warmOps = pairOps(history).ops.filter((o) => /^warmup\d+$/.test(o.process));
+    const warmOps = pairOps(history).ops.filter((o) => isWarmUp(o.process));
     assert.ok(warmOps.filter((o) => o.type === 'ok').length >= 200, 'at least 200 warm-up ops answered');
     assert.ok(warmOps.every((o) => o.completeTime !== null && o.completeTime <= warm.time), 'a warm-up op outlived the warm-up');
     assert.ok(reg.every((o) => o.invokeTime >= warm.time), 'a register op started during the warm-up');

@@ -12,6 +12,10 @@ import path from 'node:path';
 export const ENTRIES = [
   'src/platform/builtin/host-main.ts',
   'src/platform/builtin/witness-main.ts',
+  // `ftchaos host` / `ftchaos witness` without tsx (bin/ftchaos.mjs), and what they import
+  'src/cli/standalone.ts',
+  'src/platform/builtin/host-run.ts',
+  'src/platform/builtin/witness-run.ts',
   'src/platform/builtin/agent-main.ts',
   'src/platform/builtin/lease-sidecar-main.ts',
   'src/platform/builtin/vm-worker.ts',

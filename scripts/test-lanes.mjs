@@ -61,6 +61,7 @@ export const PURE = [
   'test/cli/shard-units.test.ts',
   'test/workload/recorder.test.ts',
   'test/workload/paced-loop.test.ts',
+  'test/workload/probe.test.ts',
   'test/toxiproxy/units.test.ts',
   // embedded Toxiproxy servers without VMs and without timing bounds (hostile, fuzz, toxics,
   // streaming and shared-bandwidth measure time and stay in the processes lane)

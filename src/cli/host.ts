@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from './main.ts';
 import { parseHostConfig, ConfigError } from './process-config.ts';
+import { importEntry } from '../threads/entries.ts';
 
 export const USAGE = `Usage: ftchaos host '<json>' | @config.json
 
@@ -48,7 +49,7 @@ export const command: Command = {
       process.stderr.write(`ftchaos host: ${err.message}\n`);
       return 2;
     }
-    const { runHost } = await import('../platform/builtin/host-run.ts');
+    const { runHost } = await importEntry<typeof import('../platform/builtin/host-run.ts')>('src/platform/builtin/host-run.ts');
     runHost(cfg);
     return undefined;
   },

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './main.ts';
 import { ConfigError, parseWitnessConfig } from './process-config.ts';
+import { importEntry } from '../threads/entries.ts';
 
 export const USAGE = `Usage: ftchaos witness --port <n> --log-file <file> [--host 127.0.0.1]
 
@@ -33,7 +34,7 @@ export const command: Command = {
       process.stderr.write(`ftchaos witness: ${(err as Error).message}\n\n${USAGE}\n`);
       return 2;
     }
-    const { runWitness } = await import('../platform/builtin/witness-run.ts');
+    const { runWitness } = await importEntry<typeof import('../platform/builtin/witness-run.ts')>('src/platform/builtin/witness-run.ts');
     runWitness(cfg);
     return undefined;
   },

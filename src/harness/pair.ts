@@ -442,23 +442,37 @@ export class PairUnderTest {
   }
 
   /**
-   * Resolves true once a probe of this pair succeeds after now (some host serves), false after
-   * waitMs without one; true at once when nothing probes. The final phase waits for it so that
-   * the history does not end in the middle of an outage: an outage still open when the
+   * The probe (its process name) that succeeded first after now: some host of this pair serves;
+   * null after waitMs without one; "" at once when nothing probes. The final phase waits for it
+   * so that the history does not end in the middle of an outage: an outage still open when the
    * workload stops could only be reported as "not back", whatever its length.
    */
-  async serviceUp(waitMs: number): Promise<boolean> {
-    if (this.probes.length === 0) return true;
+  async serviceUp(waitMs: number): Promise<string | null> {
+    if (this.probes.length === 0) return '';
     const since = this.ctx.recorder.now();
     const up = await this.ctx.recorder.waitForEvent(
       (e) => e.kind === 'op' && e.type === 'ok' && e.f === 'ping' && e.process.startsWith('probe:') && e.time >= since && concerns(e, this.name),
       waitMs,
     );
-    return up !== null;
+    return up && up.kind === 'op' ? up.process : null;
   }
 
   async stopWorkload(): Promise<void> {
     await Promise.all([...this.clients, ...this.registerClients, ...this.probes].map((x) => x.stop()));
+  }
+
+  /**
+   * The final phase's stop, once `serving` (a probe's process name, from serviceUp) answered:
+   * the clients, then every other probe, then `serving` right after its next success (within
+   * waitMs). The history then ends with the service up: a ping timing out in the moment after
+   * the last success would otherwise read as an outage still open at the end. False when
+   * `serving` did not succeed again in time (the history then ends as it stands).
+   */
+  async stopWorkloadServing(serving: string, waitMs: number): Promise<boolean> {
+    await Promise.all([...this.clients, ...this.registerClients].map((x) => x.stop()));
+    const last = this.probes.find((p) => p.process === serving);
+    await Promise.all(this.probes.filter((p) => p !== last).map((p) => p.stop()));
+    return last ? last.stopOnSuccess(waitMs) : true;
   }
 
   /** every key any client of this pair wrote, the warm-up's included (from the history) */

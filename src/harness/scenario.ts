@@ -129,7 +129,9 @@ export class ScenarioRuntime {
             },
           );
           // the history ends with the service up, not inside an outage that is ending
-          if (primary && !(await pair.serviceUp(5000))) pair.recorder.mark('no probe answered before final reads', { pair: name });
+          const serving = primary ? await pair.serviceUp(5000) : null;
+          if (primary && serving === null) pair.recorder.mark('no probe answered before final reads', { pair: name });
+          if (serving !== null && !(await pair.stopWorkloadServing(serving, 5000))) pair.recorder.mark('the serving probe did not answer again', { pair: name, probe: serving });
         }
         await pair.stopWorkload();
         if (!anyAlive()) {

@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** the folder of ftchaos's package.json (this file may run from src/threads or a bundle in dist/entries) */
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -74,9 +74,25 @@ function usable(): BundleManifest | null {
   return manifest;
 }
 
+/** true when this process runs the platform from its bundles (fresh, and not switched off) */
+export function bundlesUsable(): boolean {
+  return usable() !== null;
+}
+
 /** an entry to start: the absolute source file and, when usable, its bundle */
 export function entry(srcRel: string): { source: string; bundle: string | null } {
   const source = path.join(PACKAGE_ROOT, srcRel);
   const b = usable()?.entries[srcRel];
   return { source, bundle: b ? path.join(PACKAGE_ROOT, b.bundle) : null };
+}
+
+/**
+ * Import an entry's module into this process: its bundle when usable, else its source (this
+ * process must then run with tsx, as the ftchaos CLI does). `ftchaos host` and `ftchaos
+ * witness` load the platform this way, so that a host an external driver launches runs the
+ * same code, and starts as fast, as one the builtin driver launches.
+ */
+export async function importEntry<T>(srcRel: string): Promise<T> {
+  const e = entry(srcRel);
+  return (await import(pathToFileURL(e.bundle ?? e.source).href)) as T;
 }

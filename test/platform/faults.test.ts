@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import type { HostName, PairLayout } from '../../src/platform/types.ts';
 import { directLayout } from '../../src/platform/builtin/index.ts';
 import { startPair } from './pair.ts';
-import { startWriters, checkNoLoss, KvConn, PairClient } from './support.ts';
+import { startWriters, checkNoLoss, KvConn, PairClient, sleep } from './support.ts';
+import { monoMs } from '../../src/platform/types.ts';
+import { withTimeout } from '../support/with-timeout.ts';
 import { Forwarder } from './forwarder.ts';
 
 test('backup crash: the primary keeps serving, unprotected, nothing lost', async (t) => {
@@ -153,4 +155,54 @@ test('primary cut off from the witness: the backup takes over, the old primary n
   const r = await w.stop();
   assert.deepEqual(r.violations, []);
   assert.deepEqual(await checkNoLoss(p.clientEndpoints()[next], next, r), []);
+});
+
+test('a resyncing backup: output held for it goes out only once it is the registered standby', async (t) => {
+  // host a's witness link runs through a forwarder that can hold its bytes; a lease of 5 s
+  // outlives the hold, so a keeps serving while its registration of b waits
+  const base = await directLayout();
+  const toWitness = new Forwarder(base.witness);
+  const ea = await toWitness.ready;
+  t.after(() => toWitness.close());
+  const layout: PairLayout = { ...base, hosts: { ...base.hosts, a: { ...base.hosts.a, dialWitness: ea } } };
+  // the moment host a says that the restarted backup holds the full state
+  let onFullState: ((at: number) => void) | null = null;
+  const p = await startPair(t, { leaseTtlMs: 5000 }, {
+    layout,
+    listen: (e) => {
+      if (e.type === 'log' && e.host === 'a' && /the backup holds the full state/.test(e.line)) onFullState?.(monoMs());
+    },
+  });
+  await p.crash('b');
+  await p.waitFor((s) => s.hosts.b.role === 'down' && !s.protected, 5000, 'b down');
+  const fullState = new Promise<number>((resolve) => (onFullState = resolve));
+  toWitness.hold();
+  await p.restart('b');
+
+  // one client writes to a, one write after another, each with the time it was sent and answered
+  const c = new PairClient(p.clientEndpoints(), 'w', 20_000);
+  t.after(() => c.close());
+  const writes: { sent: number; answered: number; ok: boolean }[] = [];
+  let writing = true;
+  const writer = (async () => {
+    for (let i = 0; writing; i++) {
+      const sent = monoMs();
+      const o = await c.op(`SET k${i} ${i}`, 'a');
+      writes.push({ sent, answered: monoMs(), ok: o.ok });
+    }
+  })();
+  const fullStateHeld = await withTimeout(fullState, 30_000, 'host a to say that the backup holds the full state');
+  // the registration waits in the forwarder for this long: writes sent meanwhile stay unanswered
+  await sleep(700);
+  const released = monoMs();
+  toWitness.release();
+  await p.waitFor((s) => s.protected && s.primary === 'a' && s.backup === 'b', 10_000, 'b registered as standby');
+  writing = false;
+  await writer;
+
+  const sentWhileHeld = writes.filter((w) => w.sent > fullStateHeld!);
+  assert.ok(sentWhileHeld.length > 0, 'a write was sent after the backup held the full state');
+  const early = sentWhileHeld.filter((w) => w.answered < released);
+  assert.deepEqual(early, [], 'no write sent after the full state was acknowledged is answered before the standby is registered');
+  assert.ok(sentWhileHeld.every((w) => w.ok), 'every one of them is answered OK once it is');
 });

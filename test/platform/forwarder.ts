@@ -1,4 +1,7 @@
-/** A tiny TCP forwarder for tests: a link that can be cut (every connection dropped, new ones refused). */
+/**
+ * A tiny TCP forwarder for tests: a link that can be cut (every connection dropped, new ones
+ * refused) or held (bytes wait in the forwarder, both ways, until release()).
+ */
 import net from 'node:net';
 import type { Endpoint } from '../../src/platform/types.ts';
 
@@ -17,8 +20,8 @@ export class Forwarder {
         s.on('close', () => this.socks.delete(s));
         s.on('error', () => {});
       }
-      inbound.pipe(outbound);
-      outbound.pipe(inbound);
+      this.forward(inbound, outbound);
+      this.forward(outbound, inbound);
       inbound.on('close', () => outbound.destroy());
       outbound.on('close', () => inbound.destroy());
     });
@@ -29,6 +32,27 @@ export class Forwarder {
         resolve({ host: '127.0.0.1', port: a.port });
       });
     });
+  }
+
+  private held: (() => void)[] | null = null;
+
+  private forward(from: net.Socket, to: net.Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      if (this.held) this.held.push(() => to.write(chunk));
+      else to.write(chunk);
+    });
+  }
+
+  /** keep every byte, both ways, in the forwarder (connections stay open) until release() */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** send what was held, in order, and forward again */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const send of held) send();
   }
 
   /** drop every connection and refuse new ones until heal() */

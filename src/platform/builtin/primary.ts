@@ -260,10 +260,15 @@ export class PrimaryRole {
       this.committedEpoch = epoch;
       this.committedCaptureTime = captureTime;
     }
-    this.gate.ack(epoch);
+    // Under a witness, held output goes out only once the backup that holds it is the
+    // registered standby: released before that, it would die with this host if it crashed in
+    // between, since the witness lets no unregistered host take over (registerStandby
+    // releases what was acknowledged meanwhile).
+    if (!this.ctx.lease || this.standbyRegistered) this.gate.ack(epoch);
     if (!this.fullAcked && epoch >= this.fullEpoch) {
       this.fullAcked = true;
       this.ctx.log.info('backup holds a complete checkpoint', { epoch });
+      this.ctx.note(`the backup holds the full state (epoch ${epoch})`);
       if (this.ctx.lease) {
         // output went out unheld until now: it is in the checkpoint of the open epoch at the
         // latest. Hold from here on; the backup becomes standby once it holds that epoch.
@@ -294,6 +299,7 @@ export class PrimaryRole {
       if (await lease.setStandby(this.ctx.cfg.peer)) {
         if (this.link === link && this.linkGen === gen) {
           this.standbyRegistered = true;
+          this.gate.ack(this.committedEpoch);
           this.ctx.log.info('standby registered at the witness: protected', { standby: this.ctx.cfg.peer });
           this.ctx.note(`protected: ${this.ctx.cfg.peer} registered as standby`);
           this.ctx.changed();

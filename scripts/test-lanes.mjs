@@ -27,10 +27,6 @@ export const EXTENDED = [
   // the platform's failover paths one by one; the default features and self-tests run each of
   // them (primary crash, Kemari, re-protection, backup crash, hang, output commit off, fencing none)
   'test/platform/failover.test.ts',
-  // the @smoke feature through the Python driver: its hosts run from TypeScript source (tsx),
-  // and beside the niced lane the crash outage measured 522 ms against 500 in a fresh clone
-  // (issue 10 stays open on it); own-links / liar run cucumber through command: drivers
-  'test/driver/smoke.test.ts',
   // end to end through npm pack + install + init (a QA repository), through two real shards and
   // a merge, and the Python driver through driver-check: minutes of installs and cold starts; the
   // parts they join are each tested in the suite (init, shard planning and merging, the driver

@@ -7,7 +7,7 @@
 import type { History } from '../workload/history.ts';
 import { commitLatency } from './latency.ts';
 import { checkLostWrites } from './lost-writes.ts';
-import { findOutages } from './outage.ts';
+import { findOutages, seenMs, type Outage } from './outage.ts';
 import { historySpan } from './ops.ts';
 import { protectionRuns, unprotectedPeriods } from './protection.ts';
 import { replicationBandwidth } from './replication.ts';
@@ -20,8 +20,13 @@ export interface PairFigures {
   /** acknowledged writes lost (null: no final reads, so not judged) */
   lostWrites: number | null;
   splitBrain: boolean;
-  /** the longest outage seen by the probes (null: no probes) */
+  /**
+   * the longest outage the probes saw, without the time the harness itself was stalled in it,
+   * as the outage verdicts judge (null: no probes)
+   */
   worstOutageMs: number | null;
+  /** the same outage's whole gap, the harness's own stalls included (null: no probes) */
+  worstOutageGapMs: number | null;
   commitP50Ms: number | null;
   commitP99Ms: number | null;
   writes: number;
@@ -52,7 +57,7 @@ export function pairFigures(history: History, pair: string): Omit<PairFigures, '
     pair,
     lostWrites: typeof lost === 'number' ? lost : null,
     splitBrain: !checkSplitBrain(ev).ok,
-    worstOutageMs: probes ? round(findOutages(ev).maxMs, 1) : null,
+    ...worstOutage(ev, probes),
     commitP50Ms: lat.p50 === null ? null : round(lat.p50, 1),
     commitP99Ms: lat.p99 === null ? null : round(lat.p99, 1),
     writes: lat.writes,
@@ -60,6 +65,13 @@ export function pairFigures(history: History, pair: string): Omit<PairFigures, '
     meanKBps: bw?.meanKBps == null ? null : round(bw.meanKBps, 1),
     bytes: bw?.bytes ?? 0,
   };
+}
+
+function worstOutage(ev: History, probes: boolean): Pick<PairFigures, 'worstOutageMs' | 'worstOutageGapMs'> {
+  if (!probes) return { worstOutageMs: null, worstOutageGapMs: null };
+  let worst: Outage | null = null;
+  for (const o of findOutages(ev).outages) if (!worst || seenMs(o) > seenMs(worst)) worst = o;
+  return { worstOutageMs: worst ? round(seenMs(worst), 1) : 0, worstOutageGapMs: worst ? round(worst.ms, 1) : 0 };
 }
 
 /** the fleet count of protected pairs over time, from each pair's protection runs */

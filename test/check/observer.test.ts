@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blindWithin, observerStalls } from '../../src/check/observer.ts';
-import { checkAvailability, checkCommitLatency, checkOutage, findOutages } from '../../src/check/index.ts';
+import { checkAvailability, checkCommitLatency, checkOutage, findOutages, pairFigures } from '../../src/check/index.ts';
 import { crashProbes, hist } from './history-builder.ts';
 
 const crash = crashProbes;
@@ -42,6 +42,15 @@ describe('observer stalls (the harness\'s own)', () => {
     const v = checkAvailability(stalled, { target: 0.99999, failuresPerYear: 12 });
     assert.equal(v.figures.outagePerFailureMs, 110);
     assert.match(v.summary, /worst incident crash a #1: 110 ms, of 410 ms: the harness itself was stalled 300 ms, not counted/);
+  });
+
+  it('the fleet figures give the worst outage as seen, and its whole gap', () => {
+    const stalled = pairFigures(crash().mark('harness stall', 1350, { ms: 300 }).build(), 'kv');
+    assert.equal(stalled.worstOutageMs, 110);
+    assert.equal(stalled.worstOutageGapMs, 410);
+    const plain = pairFigures(crash().build(), 'kv');
+    assert.equal(plain.worstOutageMs, 410);
+    assert.equal(plain.worstOutageGapMs, 410);
   });
 
   it('commit latency leaves out the harness\'s stall while a write waited', () => {

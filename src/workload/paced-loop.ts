@@ -32,8 +32,10 @@ export class PacedLoop {
     while (this.running) {
       const started = performance.now();
       await this.step();
-      const wait = Math.max(0, this.intervalMs - (performance.now() - started)) + this.think();
-      if (this.running && wait > 0) await delay(wait);
+      const due = Math.max(started + this.intervalMs, performance.now()) + this.think();
+      // a timer may fire a little early (the event loop's clock is read once per turn, in whole
+      // ms): wait again until `due` has really passed
+      for (let now = performance.now(); this.running && now < due; now = performance.now()) await delay(Math.ceil(due - now));
     }
   }
 }

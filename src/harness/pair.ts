@@ -443,12 +443,11 @@ export class PairUnderTest {
 
   /**
    * The probe (its process name) that succeeded first after now: some host of this pair serves;
-   * null after waitMs without one; "" at once when nothing probes. The final phase waits for it
-   * so that the history does not end in the middle of an outage: an outage still open when the
-   * workload stops could only be reported as "not back", whatever its length.
+   * null after waitMs without one. The final phase waits for it so that the history does not
+   * end in the middle of an outage: an outage still open when the workload stops could only be
+   * reported as "not back", whatever its length.
    */
   async serviceUp(waitMs: number): Promise<string | null> {
-    if (this.probes.length === 0) return '';
     const since = this.ctx.recorder.now();
     const up = await this.ctx.recorder.waitForEvent(
       (e) => e.kind === 'op' && e.type === 'ok' && e.f === 'ping' && e.process.startsWith('probe:') && e.time >= since && concerns(e, this.name),
@@ -472,7 +471,7 @@ export class PairUnderTest {
     await Promise.all([...this.clients, ...this.registerClients].map((x) => x.stop()));
     const last = this.probes.find((p) => p.process === serving);
     await Promise.all(this.probes.filter((p) => p !== last).map((p) => p.stop()));
-    return last ? last.stopOnSuccess(waitMs) : true;
+    return last ? last.stopOnSuccess(waitMs) : false;
   }
 
   /** every key any client of this pair wrote, the warm-up's included (from the history) */

@@ -129,9 +129,11 @@ export class ScenarioRuntime {
             },
           );
           // the history ends with the service up, not inside an outage that is ending
-          const serving = primary ? await pair.serviceUp(5000) : null;
-          if (primary && serving === null) pair.recorder.mark('no probe answered before final reads', { pair: name });
-          if (serving !== null && !(await pair.stopWorkloadServing(serving, 5000))) pair.recorder.mark('the serving probe did not answer again', { pair: name, probe: serving });
+          if (primary && pair.probes.length > 0) {
+            const serving = await pair.serviceUp(5000);
+            if (serving === null) pair.recorder.mark('no probe answered before final reads', { pair: name });
+            else if (!(await pair.stopWorkloadServing(serving, 5000))) pair.recorder.mark('the serving probe did not answer again', { pair: name, probe: serving });
+          }
         }
         await pair.stopWorkload();
         if (!anyAlive()) {

@@ -200,7 +200,7 @@ test('a resyncing backup: output held for it goes out only once it is the regist
   writing = false;
   await writer;
 
-  const sentWhileHeld = writes.filter((w) => w.sent > fullStateHeld!);
+  const sentWhileHeld = writes.filter((w) => w.sent > fullStateHeld);
   assert.ok(sentWhileHeld.length > 0, 'a write was sent after the backup held the full state');
   const early = sentWhileHeld.filter((w) => w.answered < released);
   assert.deepEqual(early, [], 'no write sent after the full state was acknowledged is answered before the standby is registered');

@@ -44,43 +44,45 @@ function pings(rec: Recorder): OpEvent[] {
   return rec.events.filter((e): e is OpEvent => e.kind === 'op' && e.f === 'ping');
 }
 
+/** a started probe (every 5 ms) of a server answering `reply`; both closed after `body` */
+async function probing(reply: (n: number) => string | null, opts: { delayMs?: number; timeoutMs: number }, body: (probe: Probe, rec: Recorder) => Promise<void>): Promise<void> {
+  const srv = await server(reply, opts.delayMs);
+  const rec = new Recorder(null);
+  const probe = new Probe({ host: 'a', endpoint: { host: '127.0.0.1', port: srv.port }, recorder: rec, intervalMs: 5, timeoutMs: opts.timeoutMs });
+  try {
+    probe.start();
+    await body(probe, rec);
+  } finally {
+    await probe.stop();
+    await srv.close();
+  }
+}
+
+const completed = (ops: OpEvent[]) => ops.filter((o) => o.type === 'invoke').length === ops.filter((o) => o.type !== 'invoke').length;
+
 test('stopOnSuccess: the probe stops right after a successful ping', async () => {
   // refuses twice, serves once, then answers nothing: the probe must not stop on a refusal,
   // and a ping sent after the success would end its history in a timeout; each answer takes
   // longer than the interval, so the loop would send the next ping at once
-  const srv = await server((n) => (n <= 2 ? 'ERR NOT_PRIMARY' : n === 3 ? `PONG ${n}` : null), 20);
-  const rec = new Recorder(null);
-  const probe = new Probe({ host: 'a', endpoint: { host: '127.0.0.1', port: srv.port }, recorder: rec, intervalMs: 5, timeoutMs: 100 });
-  try {
-    probe.start();
+  const reply = (n: number) => (n <= 2 ? 'ERR NOT_PRIMARY' : n === 3 ? `PONG ${n}` : null);
+  await probing(reply, { delayMs: 20, timeoutMs: 100 }, async (probe, rec) => {
     assert.equal(await probe.stopOnSuccess(5000), true);
     const ops = pings(rec);
-    const last = ops.at(-1)!;
-    assert.equal(last.type, 'ok', JSON.stringify(ops));
-    assert.equal(ops.filter((o) => o.type === 'invoke').length, ops.filter((o) => o.type !== 'invoke').length, 'every ping completed');
+    assert.equal(ops.at(-1)!.type, 'ok', JSON.stringify(ops));
+    assert.ok(completed(ops), 'every ping completed');
     assert.ok(ops.some((o) => o.type === 'fail'), 'the refusals are in the history');
-  } finally {
-    await probe.stop();
-    await srv.close();
-  }
+  });
 });
 
 test('stopOnSuccess: a host that never serves ends the wait with false, every ping completed', async () => {
-  const srv = await server((n) => (n % 2 ? 'ERR NOT_PRIMARY' : null));
-  const rec = new Recorder(null);
-  const probe = new Probe({ host: 'b', endpoint: { host: '127.0.0.1', port: srv.port }, recorder: rec, intervalMs: 5, timeoutMs: 50 });
-  try {
-    probe.start();
+  await probing((n) => (n % 2 ? 'ERR NOT_PRIMARY' : null), { timeoutMs: 50 }, async (probe, rec) => {
     assert.equal(await probe.stopOnSuccess(300), false);
     const ops = pings(rec);
     assert.ok(ops.length > 0);
     assert.ok(!ops.some((o) => o.type === 'ok'));
-    assert.equal(ops.filter((o) => o.type === 'invoke').length, ops.filter((o) => o.type !== 'invoke').length, 'every ping completed');
+    assert.ok(completed(ops), 'every ping completed');
     const n = ops.length;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50)); // a window in which a running probe would ping ~10 times
     assert.equal(pings(rec).length, n, 'nothing recorded after the stop');
-  } finally {
-    await probe.stop();
-    await srv.close();
-  }
+  });
 });

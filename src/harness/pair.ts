@@ -212,11 +212,13 @@ export class PairUnderTest {
       const h = role === 'primary' ? s.primary : s.backup;
       return h !== null && !s.hosts[h].hung;
     };
+    // the role changes named are those since the wait began (the wait itself ends late by a
+    // timer's lateness: now − settleMs would leave out a change right after the start)
+    const since = this.ctx.recorder.now();
     try {
       return await this.platform.waitFor(has, settleMs, `a ${role}`);
     } catch {
       const s = this.status();
-      const since = this.ctx.recorder.now() - settleMs;
       const changes = this.ctx.recorder.events
         .filter((e) => e.kind === 'role' && e.time >= since && concerns(e, this.name))
         .map((e) => (e.kind === 'role' ? `${e.host} ${e.role} at ${Math.round(e.time)} ms` : ''));
